@@ -1,0 +1,528 @@
+//! `pulumirpc.ResourceProvider`: decodes requests, hands them to the resource modules, encodes their
+//! answers. Nothing here knows AWS.
+
+use std::collections::BTreeSet;
+use std::sync::{Arc, RwLock};
+
+use pulumi_gestalt_proto::pulumi::pulumirpc as rpc;
+use pulumi_gestalt_proto::pulumi::pulumirpc::resource_provider_server::ResourceProvider;
+use tokio_util::sync::CancellationToken;
+use tonic::{Request, Response, Status};
+
+use crate::aws::LazyClients;
+use crate::check::CheckFailure;
+use crate::config::ProviderConfig;
+use crate::context::Context;
+use crate::diff::{diff_inputs, ChangeKind, Diff};
+use crate::progress::Reporter;
+use crate::resources::{self, CheckRequest, DiffRequest, Resource};
+use crate::rpc::codec::{decode_opt, encode_struct};
+use crate::rpc::engine_log::EngineLog;
+use crate::rpc::status;
+use crate::schema;
+use crate::value::Value;
+
+/// The provider's configuration and the clients made from it.
+struct Configured {
+    config: Arc<ProviderConfig>,
+    clients: Arc<LazyClients>,
+}
+
+pub struct ProviderService {
+    resources: Vec<Arc<dyn Resource>>,
+    configured: RwLock<Arc<Configured>>,
+    log: Arc<EngineLog>,
+    /// Replaced after each Cancel so that a cancelled provider can still serve later requests
+    /// (the engine only cancels in-flight work).
+    cancel: RwLock<CancellationToken>,
+}
+
+type Reply<T> = Result<Response<T>, Status>;
+
+impl ProviderService {
+    pub fn new(engine_address: Option<&str>) -> Self {
+        ProviderService {
+            resources: resources::registry(),
+            configured: RwLock::new(Arc::new(Configured {
+                config: Arc::new(ProviderConfig::default()),
+                clients: Arc::new(LazyClients::default()),
+            })),
+            log: EngineLog::new(engine_address),
+            cancel: RwLock::new(CancellationToken::new()),
+        }
+    }
+
+    fn configured(&self) -> Arc<Configured> {
+        self.configured
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
+    }
+
+    fn resource(&self, type_token: &str, urn: &str) -> Result<Arc<dyn Resource>, Status> {
+        let token = if type_token.is_empty() {
+            type_from_urn(urn)
+        } else {
+            type_token
+        };
+        resources::find(&self.resources, token).ok_or_else(|| {
+            Status::invalid_argument(format!(
+                "unknown resource type '{token}': the multiregion-dr provider offers {}",
+                schema::resource_tokens()
+                    .into_iter()
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ))
+        })
+    }
+
+    fn context(&self, urn: &str, timeout: f64, preview: bool) -> Context {
+        let configured = self.configured();
+        let mut ctx = Context::new(
+            configured.config.clone(),
+            configured.clients.clone(),
+            Reporter::new(self.log.clone(), urn),
+        )
+        .with_timeout(timeout)
+        .with_preview(preview);
+        ctx.cancel = self
+            .cancel
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .child_token();
+        ctx
+    }
+}
+
+/// The type token inside a URN: `urn:pulumi:stack::project::parent$type::name`.
+fn type_from_urn(urn: &str) -> &str {
+    let qualified = urn.split("::").nth(2).unwrap_or_default();
+    qualified.rsplit('$').next().unwrap_or_default()
+}
+
+fn failures_to_rpc(failures: Vec<CheckFailure>) -> Vec<rpc::CheckFailure> {
+    failures
+        .into_iter()
+        .map(|f| rpc::CheckFailure {
+            property: f.property,
+            reason: f.reason,
+        })
+        .collect()
+}
+
+/// Keys whose values were secret in the inputs stay secret in the outputs, as do the properties the
+/// schema marks secret.
+fn mark_secrets(token: &str, inputs: &Value, outputs: Value) -> Value {
+    let mut secret: BTreeSet<String> = schema::secret_outputs(token);
+    if let Some(obj) = inputs.as_object() {
+        secret.extend(
+            obj.iter()
+                .filter(|(_, v)| v.contains_secrets())
+                .map(|(k, _)| k.clone()),
+        );
+    }
+    match outputs {
+        Value::Object(map) => Value::Object(
+            map.into_iter()
+                .map(|(k, v)| {
+                    let v = if secret.contains(&k) && !v.is_null() && !v.is_secret() {
+                        Value::secret(v)
+                    } else {
+                        v
+                    };
+                    (k, v)
+                })
+                .collect(),
+        ),
+        other => other,
+    }
+}
+
+fn diff_to_rpc(diff: &Diff) -> rpc::DiffResponse {
+    use rpc::property_diff::Kind;
+    let mut diffs: Vec<String> = Vec::new();
+    let mut replaces: Vec<String> = Vec::new();
+    let mut detailed = std::collections::HashMap::new();
+    for c in &diff.changes {
+        let top = c.top_level().to_string();
+        if !diffs.contains(&top) {
+            diffs.push(top.clone());
+        }
+        if c.replace && !replaces.contains(&top) {
+            replaces.push(top);
+        }
+        let kind = match (c.kind, c.replace) {
+            (ChangeKind::Add, false) => Kind::Add,
+            (ChangeKind::Add, true) => Kind::AddReplace,
+            (ChangeKind::Delete, false) => Kind::Delete,
+            (ChangeKind::Delete, true) => Kind::DeleteReplace,
+            (ChangeKind::Update, false) => Kind::Update,
+            (ChangeKind::Update, true) => Kind::UpdateReplace,
+        };
+        detailed.insert(
+            c.path.clone(),
+            rpc::PropertyDiff {
+                kind: kind as i32,
+                input_diff: true,
+            },
+        );
+    }
+    rpc::DiffResponse {
+        replaces,
+        stables: Vec::new(),
+        delete_before_replace: diff.delete_before_replace,
+        changes: if diff.has_changes() {
+            rpc::diff_response::DiffChanges::DiffSome as i32
+        } else {
+            rpc::diff_response::DiffChanges::DiffNone as i32
+        },
+        diffs,
+        detailed_diff: detailed,
+        has_detailed_diff: true,
+    }
+}
+
+#[tonic::async_trait]
+impl ResourceProvider for ProviderService {
+    async fn handshake(
+        &self,
+        request: Request<rpc::ProviderHandshakeRequest>,
+    ) -> Reply<rpc::ProviderHandshakeResponse> {
+        let req = request.into_inner();
+        if !req.engine_address.is_empty() {
+            self.log.connect(&req.engine_address);
+        }
+        Ok(Response::new(rpc::ProviderHandshakeResponse {
+            accept_secrets: true,
+            accept_resources: true,
+            accept_outputs: true,
+            supports_autonaming_configuration: false,
+        }))
+    }
+
+    async fn parameterize(
+        &self,
+        _: Request<rpc::ParameterizeRequest>,
+    ) -> Reply<rpc::ParameterizeResponse> {
+        Err(Status::unimplemented(
+            "multiregion-dr is not a parameterized provider",
+        ))
+    }
+
+    async fn get_schema(
+        &self,
+        request: Request<rpc::GetSchemaRequest>,
+    ) -> Reply<rpc::GetSchemaResponse> {
+        let req = request.into_inner();
+        if !req.subpackage_name.is_empty() {
+            return Err(Status::not_found(format!(
+                "multiregion-dr has no sub-package '{}'",
+                req.subpackage_name
+            )));
+        }
+        Ok(Response::new(rpc::GetSchemaResponse {
+            schema: schema::SCHEMA_JSON.to_string(),
+        }))
+    }
+
+    async fn check_config(&self, request: Request<rpc::CheckRequest>) -> Reply<rpc::CheckResponse> {
+        let req = request.into_inner();
+        let failures = ProviderConfig::parse(&decode_opt(req.news.as_ref()))
+            .err()
+            .unwrap_or_default();
+        // The engine forbids changing `version` and expects the inputs back as they came.
+        Ok(Response::new(rpc::CheckResponse {
+            inputs: req.news,
+            failures: failures_to_rpc(failures),
+        }))
+    }
+
+    async fn diff_config(&self, request: Request<rpc::DiffRequest>) -> Reply<rpc::DiffResponse> {
+        let req = request.into_inner();
+        let old = req.old_inputs.as_ref().or(req.olds.as_ref());
+        // Region changes are not a provider replacement: each resource keeps its regions in its own
+        // state and proposes its own replacement, property by property, where it must.
+        let mut diff = diff_inputs(&decode_opt(old), &decode_opt(req.news.as_ref()), &[]);
+        diff.changes.retain(|c| c.top_level() != "version");
+        Ok(Response::new(diff_to_rpc(&diff)))
+    }
+
+    async fn configure(
+        &self,
+        request: Request<rpc::ConfigureRequest>,
+    ) -> Reply<rpc::ConfigureResponse> {
+        let req = request.into_inner();
+        let inputs = match req.args.as_ref() {
+            Some(args) => decode_opt(Some(args)),
+            None => ProviderConfig::inputs_from_variables(&req.variables),
+        };
+        let config = ProviderConfig::parse(&inputs).map_err(|f| {
+            status::invalid_inputs("invalid multiregion-dr provider configuration", &f)
+        })?;
+        tracing::info!(primary = %config.regions.primary, secondary = %config.regions.secondary, "configured");
+        *self.configured.write().unwrap_or_else(|e| e.into_inner()) = Arc::new(Configured {
+            config: Arc::new(config),
+            clients: Arc::new(LazyClients::default()),
+        });
+        Ok(Response::new(rpc::ConfigureResponse {
+            accept_secrets: true,
+            supports_preview: true,
+            accept_resources: true,
+            accept_outputs: true,
+            supports_autonaming_configuration: false,
+        }))
+    }
+
+    async fn invoke(&self, request: Request<rpc::InvokeRequest>) -> Reply<rpc::InvokeResponse> {
+        let req = request.into_inner();
+        Err(Status::invalid_argument(format!(
+            "unknown function '{}': the multiregion-dr provider has no functions in this version",
+            req.tok
+        )))
+    }
+
+    async fn call(&self, request: Request<rpc::CallRequest>) -> Reply<rpc::CallResponse> {
+        let req = request.into_inner();
+        Err(Status::invalid_argument(format!(
+            "unknown method '{}': the multiregion-dr provider has no resource methods",
+            req.tok
+        )))
+    }
+
+    async fn check(&self, request: Request<rpc::CheckRequest>) -> Reply<rpc::CheckResponse> {
+        let req = request.into_inner();
+        let resource = self.resource(&req.r#type, &req.urn)?;
+        let configured = self.configured();
+        let olds = decode_opt(req.olds.as_ref());
+        let news = decode_opt(req.news.as_ref());
+        let name = if req.name.is_empty() {
+            req.urn.rsplit("::").next().unwrap_or_default().to_string()
+        } else {
+            req.name.clone()
+        };
+        let result = resource.check(CheckRequest {
+            urn: &req.urn,
+            name: &name,
+            olds: &olds,
+            news: &news,
+            random_seed: &req.random_seed,
+            config: &configured.config,
+        });
+        Ok(Response::new(rpc::CheckResponse {
+            inputs: Some(encode_struct(&result.inputs)),
+            failures: failures_to_rpc(result.failures),
+        }))
+    }
+
+    async fn diff(&self, request: Request<rpc::DiffRequest>) -> Reply<rpc::DiffResponse> {
+        let req = request.into_inner();
+        let resource = self.resource(&req.r#type, &req.urn)?;
+        let olds = decode_opt(req.olds.as_ref());
+        let news = decode_opt(req.news.as_ref());
+        let old_inputs = req.old_inputs.as_ref().map(|s| decode_opt(Some(s)));
+        let mut diff = resource
+            .diff(DiffRequest {
+                id: &req.id,
+                olds: &olds,
+                news: &news,
+                old_inputs: old_inputs.as_ref(),
+            })
+            .map_err(|e| Status::unknown(e.to_string()))?;
+        // ignoreChanges paths were already replaced by their old values in Check; drop what remains.
+        diff.changes.retain(|c| {
+            !req.ignore_changes
+                .iter()
+                .any(|p| c.path == *p || c.path.starts_with(&format!("{p}.")))
+        });
+        Ok(Response::new(diff_to_rpc(&diff)))
+    }
+
+    async fn create(&self, request: Request<rpc::CreateRequest>) -> Reply<rpc::CreateResponse> {
+        let req = request.into_inner();
+        let resource = self.resource(&req.r#type, &req.urn)?;
+        let inputs = decode_opt(req.properties.as_ref());
+        let ctx = self.context(&req.urn, req.timeout, req.preview);
+        let created = resource.create(&ctx, &inputs).await.map_err(|e| {
+            let e = match e {
+                crate::error::ResourceError::Partial {
+                    id,
+                    outputs,
+                    reasons,
+                } => crate::error::ResourceError::Partial {
+                    id,
+                    outputs: mark_secrets(resource.token(), &inputs, outputs),
+                    reasons,
+                },
+                other => other,
+            };
+            status::from_resource_error(e)
+        })?;
+        if !req.preview && created.id.is_empty() {
+            return Err(Status::internal("resource created without an id"));
+        }
+        Ok(Response::new(rpc::CreateResponse {
+            id: created.id,
+            properties: Some(encode_struct(&mark_secrets(
+                resource.token(),
+                &inputs,
+                created.outputs,
+            ))),
+            refresh_before_update: false,
+        }))
+    }
+
+    async fn read(&self, request: Request<rpc::ReadRequest>) -> Reply<rpc::ReadResponse> {
+        let req = request.into_inner();
+        let resource = self.resource(&req.r#type, &req.urn)?;
+        let state = decode_opt(req.properties.as_ref());
+        let inputs = decode_opt(req.inputs.as_ref());
+        let ctx = self.context(&req.urn, 0.0, false);
+        match resource.read(&ctx, &req.id, &state, &inputs).await {
+            Ok(Some(found)) => {
+                // Secrets known from the old state and inputs stay secret after a refresh.
+                let outputs = mark_secrets(
+                    resource.token(),
+                    &state,
+                    mark_secrets(resource.token(), &inputs, found.outputs),
+                );
+                let new_inputs = mark_secrets(resource.token(), &inputs, found.inputs);
+                Ok(Response::new(rpc::ReadResponse {
+                    id: found.id,
+                    properties: Some(encode_struct(&outputs)),
+                    inputs: Some(encode_struct(&new_inputs)),
+                    refresh_before_update: false,
+                }))
+            }
+            Ok(None) => Ok(Response::new(rpc::ReadResponse::default())),
+            Err(e) => Err(status::from_resource_error(e)),
+        }
+    }
+
+    async fn update(&self, request: Request<rpc::UpdateRequest>) -> Reply<rpc::UpdateResponse> {
+        let req = request.into_inner();
+        let resource = self.resource(&req.r#type, &req.urn)?;
+        let olds = decode_opt(req.olds.as_ref());
+        let news = decode_opt(req.news.as_ref());
+        let ctx = self.context(&req.urn, req.timeout, req.preview);
+        let outputs = resource
+            .update(&ctx, &req.id, &olds, &news)
+            .await
+            .map_err(status::from_resource_error)?;
+        Ok(Response::new(rpc::UpdateResponse {
+            properties: Some(encode_struct(&mark_secrets(
+                resource.token(),
+                &news,
+                outputs,
+            ))),
+            refresh_before_update: false,
+        }))
+    }
+
+    async fn delete(&self, request: Request<rpc::DeleteRequest>) -> Reply<()> {
+        let req = request.into_inner();
+        let resource = self.resource(&req.r#type, &req.urn)?;
+        let olds = decode_opt(req.properties.as_ref());
+        let ctx = self.context(&req.urn, req.timeout, false);
+        resource
+            .delete(&ctx, &req.id, &olds)
+            .await
+            .map_err(|e| Status::unknown(e.to_string()))?;
+        Ok(Response::new(()))
+    }
+
+    async fn construct(
+        &self,
+        request: Request<rpc::ConstructRequest>,
+    ) -> Reply<rpc::ConstructResponse> {
+        let req = request.into_inner();
+        Err(Status::invalid_argument(format!(
+            "unknown component type '{}': the multiregion-dr provider has no components in this version",
+            req.r#type
+        )))
+    }
+
+    async fn cancel(&self, _: Request<()>) -> Reply<()> {
+        let mut token = self.cancel.write().unwrap_or_else(|e| e.into_inner());
+        token.cancel();
+        *token = CancellationToken::new();
+        tracing::info!("cancel requested: in-flight operations stop at their next wait");
+        Ok(Response::new(()))
+    }
+
+    async fn get_plugin_info(&self, _: Request<()>) -> Reply<rpc::PluginInfo> {
+        Ok(Response::new(rpc::PluginInfo {
+            version: schema::VERSION.to_string(),
+        }))
+    }
+
+    async fn attach(&self, request: Request<rpc::PluginAttach>) -> Reply<()> {
+        self.log.connect(&request.into_inner().address);
+        Ok(Response::new(()))
+    }
+
+    async fn get_mapping(
+        &self,
+        _: Request<rpc::GetMappingRequest>,
+    ) -> Reply<rpc::GetMappingResponse> {
+        Ok(Response::new(rpc::GetMappingResponse::default()))
+    }
+
+    async fn get_mappings(
+        &self,
+        _: Request<rpc::GetMappingsRequest>,
+    ) -> Reply<rpc::GetMappingsResponse> {
+        Ok(Response::new(rpc::GetMappingsResponse::default()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_type_token_is_read_from_nested_urns() {
+        assert_eq!(
+            type_from_urn("urn:pulumi:dev::p::multiregion-dr:index:MultiRegionDR$multiregion-dr:index:GlobalDatabase::db"),
+            "multiregion-dr:index:GlobalDatabase"
+        );
+    }
+
+    #[test]
+    fn secret_inputs_make_secret_outputs() {
+        let inputs = Value::object([("recordName", Value::secret("api".into()))]);
+        let outputs = Value::object([
+            ("recordName", Value::from("api")),
+            ("fqdn", Value::from("api.x")),
+        ]);
+        let marked = mark_secrets("multiregion-dr:index:DnsFailover", &inputs, outputs);
+        assert!(marked.get("recordName").unwrap().is_secret());
+        assert!(!marked.get("fqdn").unwrap().is_secret());
+    }
+
+    #[test]
+    fn detailed_diff_keeps_the_invariants() {
+        let d = diff_inputs(
+            &Value::from_json(&serde_json::json!({"engine": "aurora-mysql", "tags": {"a": "1"}})),
+            &Value::from_json(
+                &serde_json::json!({"engine": "aurora-postgresql", "tags": {"a": "2", "b": "3"}}),
+            ),
+            &["engine"],
+        );
+        let r = diff_to_rpc(&d);
+        assert!(r.has_detailed_diff);
+        assert_eq!(r.replaces, ["engine"]);
+        for path in r.detailed_diff.keys() {
+            let top = path.split(['.', '[']).next().unwrap();
+            assert!(
+                r.diffs.iter().any(|d| d == top),
+                "{path} has no top-level diff"
+            );
+        }
+        for d in &r.diffs {
+            assert!(r
+                .detailed_diff
+                .keys()
+                .any(|p| p == d || p.starts_with(&format!("{d}."))));
+        }
+    }
+}
