@@ -1,0 +1,94 @@
+//! The resources this provider offers. Each module implements [`Resource`]; adding a resource means
+//! adding a module and one line in [`registry`].
+
+use std::sync::Arc;
+
+use async_trait::async_trait;
+
+use crate::check::CheckFailure;
+use crate::context::Context;
+use crate::diff::Diff;
+use crate::error::{ProviderError, ResourceError};
+use crate::value::Value;
+
+pub mod dns_failover;
+pub mod global_database;
+
+/// What Check is given.
+pub struct CheckRequest<'a> {
+    pub urn: &'a str,
+    pub name: &'a str,
+    pub olds: &'a Value,
+    pub news: &'a Value,
+    pub random_seed: &'a [u8],
+    pub config: &'a crate::config::ProviderConfig,
+}
+
+pub struct CheckResult {
+    pub inputs: Value,
+    pub failures: Vec<CheckFailure>,
+}
+
+pub struct DiffRequest<'a> {
+    pub id: &'a str,
+    /// The old outputs (state).
+    pub olds: &'a Value,
+    pub news: &'a Value,
+    /// The old inputs, when the engine sends them.
+    pub old_inputs: Option<&'a Value>,
+}
+
+pub struct Created {
+    pub id: String,
+    pub outputs: Value,
+}
+
+pub struct ReadResult {
+    pub id: String,
+    pub outputs: Value,
+    pub inputs: Value,
+}
+
+#[async_trait]
+pub trait Resource: Send + Sync + 'static {
+    fn token(&self) -> &'static str;
+
+    /// Validates inputs and fills defaults. Never calls AWS: it runs during preview.
+    fn check(&self, req: CheckRequest<'_>) -> CheckResult;
+
+    fn diff(&self, req: DiffRequest<'_>) -> Result<Diff, ProviderError>;
+
+    /// With `ctx.preview`, must not change anything in AWS and returns unknowns for what only AWS can
+    /// tell.
+    async fn create(&self, ctx: &Context, inputs: &Value) -> Result<Created, ResourceError>;
+
+    /// `Ok(None)` means the resource no longer exists. `state` and `inputs` are empty on import.
+    async fn read(
+        &self,
+        ctx: &Context,
+        id: &str,
+        state: &Value,
+        inputs: &Value,
+    ) -> Result<Option<ReadResult>, ResourceError>;
+
+    async fn update(
+        &self,
+        ctx: &Context,
+        id: &str,
+        olds: &Value,
+        news: &Value,
+    ) -> Result<Value, ResourceError>;
+
+    async fn delete(&self, ctx: &Context, id: &str, olds: &Value) -> Result<(), ProviderError>;
+}
+
+pub fn registry() -> Vec<Arc<dyn Resource>> {
+    vec![
+        Arc::new(global_database::GlobalDatabase),
+        Arc::new(dns_failover::DnsFailover),
+    ]
+}
+
+pub fn find(resources: &[Arc<dyn Resource>], token: &str) -> Option<Arc<dyn Resource>> {
+    resources.iter().find(|r| r.token() == token).cloned()
+}

@@ -1,0 +1,44 @@
+//! What the resource tests share: a provider configuration pointed at the emulator, and a context
+//! that polls quickly (the emulator's transitions take seconds, not minutes).
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use dr_test_support::Emulator;
+use multiregion_dr::aws::LazyClients;
+use multiregion_dr::config::ProviderConfig;
+use multiregion_dr::context::{Backoff, Context};
+use multiregion_dr::progress::Reporter;
+
+pub fn config(emu: &Emulator, max_retries: u32) -> ProviderConfig {
+    let endpoints = emu
+        .endpoints_json()
+        .as_object()
+        .expect("endpoints are an object")
+        .iter()
+        .map(|(k, v)| (k.clone(), v.as_str().unwrap_or_default().to_string()))
+        .collect();
+    ProviderConfig {
+        endpoints,
+        max_retries,
+        ..ProviderConfig::default()
+    }
+}
+
+pub fn context(config: ProviderConfig) -> Context {
+    // The emulator checks SigV4 signatures' shape, not their keys; every test sets the same values.
+    std::env::set_var("AWS_ACCESS_KEY_ID", "test");
+    std::env::set_var("AWS_SECRET_ACCESS_KEY", "test");
+    std::env::set_var("AWS_REGION", "us-east-1");
+    let mut c = Context::new(
+        Arc::new(config),
+        Arc::new(LazyClients::default()),
+        Reporter::silent(),
+    );
+    c.backoff = Backoff {
+        first: Duration::from_millis(50),
+        factor: 1.5,
+        cap: Duration::from_millis(500),
+    };
+    c
+}
