@@ -12,7 +12,11 @@ import time
 
 
 def _log(msg: str) -> None:
-    print(f"[dr-emulator] {msg}", file=sys.stderr, flush=True)
+    try:
+        print(f"[dr-emulator] {msg}", file=sys.stderr, flush=True)
+    except (OSError, ValueError):
+        # Whoever read stderr is gone; the emulator must still be able to stop.
+        pass
 
 
 def _warm_up(app, started: float) -> None:
@@ -79,8 +83,9 @@ def main(argv: list[str] | None = None) -> None:
                     pass
             except OSError:
                 pass
-            _log("stdin closed: stopping")
+            # Stop before logging: when the parent died, stderr is a broken pipe too.
             stop()
+            _log("stdin closed: stopping")
 
         threading.Thread(target=watch, daemon=True).start()
 
