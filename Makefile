@@ -1,0 +1,54 @@
+# One command for the demo, one for every test. Both install what they need on a fresh clone:
+# a Python venv with pinned packages (tests/requirements.txt), npm packages (pinned by lock files)
+# and the cargo build.
+
+VENV   := .venv
+PY     := $(VENV)/bin/python
+export CARGO_TERM_COLOR := never
+
+.PHONY: all build release venv test lint test-rust test-python test-sdk sdk demo clean
+
+all: build
+
+$(VENV)/.installed: tests/requirements.txt
+	python3 -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --upgrade pip
+	$(VENV)/bin/pip install --quiet -r tests/requirements.txt
+	touch $@
+
+venv: $(VENV)/.installed
+
+build:
+	cargo build --workspace --all-targets
+
+release:
+	cargo build --release -p pulumi-resource-multiregion-dr
+
+# Regenerates both SDKs from schema.json.
+sdk:
+	cargo run --quiet -p sdkgen
+
+lint:
+	cargo fmt --all -- --check
+	cargo clippy --workspace --all-targets -- -D warnings
+
+# Rust unit tests and the emulator-backed resource tests (the emulator runs from the venv).
+test-rust: venv build
+	cargo test --workspace
+
+# The plugin driven through Pulumi's own generated Python stubs, and the emulator's own tests.
+test-python: venv build
+	$(PY) -m pytest -q tests/provider tests/emulator
+
+test-sdk: venv
+	bash tests/sdk/run.sh
+
+test: lint test-rust test-python test-sdk
+	@echo "all test suites passed"
+
+demo: venv build
+	$(PY) tests/demo/demo.py
+
+clean:
+	cargo clean
+	rm -rf $(VENV)
