@@ -446,3 +446,34 @@ pub fn rds_tags(tags: &BTreeMap<String, String>) -> Vec<aws_sdk_rds::types::Tag>
         .map(|(k, v)| aws_sdk_rds::types::Tag::builder().key(k).value(v).build())
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn keys_of(v: serde_json::Value) -> std::collections::BTreeSet<String> {
+        v.as_object().unwrap().keys().cloned().collect()
+    }
+
+    #[test]
+    fn typed_inputs_match_the_schema() {
+        let typed = keys_of(serde_json::to_value(Inputs::default()).unwrap());
+        assert_eq!(typed, crate::schema::input_properties(TOKEN));
+        let settings = keys_of(serde_json::to_value(RegionSettings::default()).unwrap());
+        let schema_settings = keys_of(
+            crate::schema::parsed()["types"]["multiregion-dr:index:RegionSettings"]["properties"]
+                .clone(),
+        );
+        assert_eq!(settings, schema_settings);
+    }
+
+    #[test]
+    fn backup_windows() {
+        assert_eq!(backup_window_rule("03:00-04:00"), None);
+        assert_eq!(backup_window_rule("23:45-00:15"), None);
+        assert!(backup_window_rule("03:00-03:29")
+            .unwrap()
+            .contains("30 minutes"));
+        assert!(backup_window_rule("3:00-4:00").unwrap().contains("hh24:mi"));
+    }
+}
