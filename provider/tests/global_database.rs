@@ -1,6 +1,5 @@
 //! GlobalDatabase against the AWS emulator, both regions checked after each step.
 
-
 mod common;
 
 use dr_test_support::{Emulator, Fault, Latency};
