@@ -1,0 +1,109 @@
+// Uses every resource, input type, output type and config value of the multiregion-dr SDK, with
+// explicit annotations, so that `tsc --strict` proves the generated types are the ones users
+// rely on. It is only type-checked, never run.
+import * as pulumi from "@pulumi/pulumi";
+import * as mrdr from "pulumi-multiregion-dr";
+import { input as inputs, output as outputs } from "pulumi-multiregion-dr/types";
+
+const provider: mrdr.Provider = new mrdr.Provider("dr", {
+    primaryRegion: "us-east-1",
+    secondaryRegion: pulumi.output("us-west-2"),
+    profile: "dr-admin",
+    endpoints: { rds: "http://127.0.0.1:5000" },
+    maxRetries: 3,
+    defaultTags: { team: pulumi.output("dr") },
+});
+const providerRegion: pulumi.Output<string | undefined> = provider.primaryRegion;
+
+const serverless: inputs.ServerlessV2ScalingArgs = { minCapacity: 0.5, maxCapacity: pulumi.output(8) };
+const primary: inputs.RegionSettingsArgs = {
+    instanceCount: 2,
+    dbSubnetGroupName: "db-subnets",
+    vpcSecurityGroupIds: ["sg-1", pulumi.output("sg-2")],
+    kmsKeyId: "alias/primary",
+};
+const db = new mrdr.GlobalDatabase("orders", {
+    globalClusterIdentifier: "orders",
+    engine: "aurora-postgresql",
+    engineVersion: "16.4",
+    databaseName: "orders",
+    masterUsername: "admin",
+    masterPassword: pulumi.secret("correct-horse-battery"),
+    instanceClass: undefined,
+    serverlessV2: serverless,
+    primary,
+    secondary: { instanceCount: 0 },
+    backupRetentionPeriod: 7,
+    preferredBackupWindow: "03:00-04:00",
+    deletionProtection: false,
+    skipFinalSnapshot: true,
+    finalSnapshotIdentifier: "orders-final",
+    storageEncrypted: true,
+    tags: { app: "orders" },
+    primaryRegion: "us-east-1",
+    secondaryRegion: "us-west-2",
+}, { provider });
+
+const arn: pulumi.Output<string> = db.globalClusterArn;
+const writer: pulumi.Output<string> = db.globalWriterEndpoint;
+const writerRegion: pulumi.Output<string> = db.writerRegion;
+const password: pulumi.Output<string> = db.masterPassword;
+const cluster: pulumi.Output<outputs.ClusterState> = db.primaryCluster;
+const readerEndpoint: pulumi.Output<string> = db.secondaryCluster.readerEndpoint;
+const instances: pulumi.Output<string[]> = db.primaryCluster.instanceIdentifiers;
+const isWriter: pulumi.Output<boolean> = cluster.apply((c: outputs.ClusterState) => c.isWriter);
+const settings: pulumi.Output<outputs.RegionSettings | undefined> = db.primary;
+const scaling: pulumi.Output<outputs.ServerlessV2Scaling | undefined> = db.serverlessV2;
+const retention: pulumi.Output<number> = db.backupRetentionPeriod;
+const tags: pulumi.Output<{ [key: string]: string } | undefined> = db.tags;
+
+const alias: inputs.AliasTargetArgs = { dnsName: "lb.example.com", hostedZoneId: "Z123", evaluateTargetHealth: true };
+const check: inputs.HealthCheckSettingsArgs = {
+    type: "HTTPS",
+    port: 443,
+    resourcePath: "/health",
+    searchString: "ok",
+    requestInterval: 10,
+    failureThreshold: 3,
+    regions: ["us-east-1", "us-west-1", "eu-west-1"],
+    measureLatency: false,
+    inverted: false,
+    disabled: false,
+};
+const dns = new mrdr.DnsFailover("api", {
+    hostedZoneId: "Z0123",
+    zoneName: "example.com",
+    recordName: "api",
+    recordType: "CNAME",
+    primaryEndpoint: db.primaryCluster.endpoint,
+    secondaryEndpoint: db.secondaryCluster.endpoint,
+    primaryAlias: alias,
+    secondaryAlias: { dnsName: "lb2.example.com", hostedZoneId: "Z456" },
+    ttl: 60,
+    healthCheck: check,
+    activeRegion: "primary",
+    primaryRegion: "us-east-1",
+    secondaryRegion: "us-west-2",
+    tags: { app: "api" },
+}, { provider, dependsOn: [db] });
+
+const fqdn: pulumi.Output<string> = dns.fqdn;
+const answering: pulumi.Output<string> = dns.answeringRegion;
+const healthCheck: pulumi.Output<outputs.HealthCheckSettings> = dns.healthCheck;
+const primaryAlias: pulumi.Output<outputs.AliasTarget | undefined> = dns.primaryAlias;
+const checkIds: pulumi.Output<(string | undefined)[]> = pulumi.all([dns.primaryHealthCheckId, dns.secondaryHealthCheckId]);
+const sets: pulumi.Output<string | undefined>[] = [dns.primarySetIdentifier, dns.secondarySetIdentifier];
+
+const looked: mrdr.GlobalDatabase = mrdr.GlobalDatabase.get("existing", "orders", { provider });
+const isDb: boolean = mrdr.GlobalDatabase.isInstance(looked) && mrdr.DnsFailover.isInstance(dns);
+
+const regionFromConfig: string = mrdr.config.primaryRegion;
+const retries: number = mrdr.config.maxRetries;
+const endpoints: { [key: string]: string } | undefined = mrdr.config.endpoints;
+const profile: string | undefined = mrdr.config.profile;
+
+export const outputs_ = {
+    providerRegion, arn, writer, writerRegion, password, readerEndpoint, instances, isWriter, settings, scaling,
+    retention, tags, fqdn, answering, healthCheck, primaryAlias, checkIds, sets, isDb, regionFromConfig, retries,
+    endpoints, profile, secondaryRegion: mrdr.config.secondaryRegion, defaultTags: mrdr.config.defaultTags,
+};
