@@ -97,7 +97,11 @@ impl Fault {
 
     /// An AWS error with the given code (HTTP 400) for `service`/`operation` ("" = any operation).
     pub fn error(service: &str, operation: &str, code: &str) -> Fault {
-        Fault { error_code: Some(code.to_string()), http_status: Some(400), ..Fault::on(service, operation) }
+        Fault {
+            error_code: Some(code.to_string()),
+            http_status: Some(400),
+            ..Fault::on(service, operation)
+        }
     }
 
     /// The service's throttling error (Throttling, ThrottlingException, SlowDown).
@@ -107,17 +111,28 @@ impl Fault {
             "s3" => ("SlowDown", 503),
             _ => ("Throttling", 400),
         };
-        Fault { error_code: Some(code.into()), http_status: Some(status), ..Fault::on(service, operation) }
+        Fault {
+            error_code: Some(code.into()),
+            http_status: Some(status),
+            ..Fault::on(service, operation)
+        }
     }
 
     /// An HTTP 500 in the service's format.
     pub fn server_error(service: &str, operation: &str) -> Fault {
-        Fault { http_status: Some(500), ..Fault::on(service, operation) }
+        Fault {
+            http_status: Some(500),
+            ..Fault::on(service, operation)
+        }
     }
 
     /// Hang for `delay`, then drop the connection (see `then_pass`, `then_error`).
     pub fn timeout(service: &str, operation: &str, delay: Duration) -> Fault {
-        Fault { mode: Some("timeout".into()), delay_seconds: Some(delay.as_secs_f64()), ..Fault::on(service, operation) }
+        Fault {
+            mode: Some("timeout".into()),
+            delay_seconds: Some(delay.as_secs_f64()),
+            ..Fault::on(service, operation)
+        }
     }
 
     pub fn region(mut self, region: &str) -> Self {
@@ -184,7 +199,12 @@ pub struct RateLimit {
 
 impl RateLimit {
     pub fn new(rate: f64, burst: f64) -> RateLimit {
-        RateLimit { rate, burst, per_region: None, error_code: None }
+        RateLimit {
+            rate,
+            burst,
+            per_region: None,
+            error_code: None,
+        }
     }
 }
 
@@ -192,7 +212,10 @@ fn serve_path() -> PathBuf {
     if let Ok(path) = std::env::var("DR_EMULATOR_SERVE") {
         return PathBuf::from(path);
     }
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..").join("emulator").join("serve")
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("..")
+        .join("emulator")
+        .join("serve")
 }
 
 fn keep_tail(buf: &mut Vec<u8>, more: &[u8]) {
@@ -205,18 +228,30 @@ fn keep_tail(buf: &mut Vec<u8>, more: &[u8]) {
 
 /// One control-API request over loopback (HTTP/1.1, `Connection: close`).
 fn http(port: u16, method: &str, path: &str, body: Option<&Value>) -> Result<(u16, Value), String> {
-    let mut stream = TcpStream::connect(("127.0.0.1", port)).map_err(|e| format!("connect: {e}"))?;
+    let mut stream =
+        TcpStream::connect(("127.0.0.1", port)).map_err(|e| format!("connect: {e}"))?;
     stream.set_read_timeout(Some(Duration::from_secs(120))).ok();
-    let payload = body.map(|b| serde_json::to_vec(b).expect("json")).unwrap_or_default();
+    let payload = body
+        .map(|b| serde_json::to_vec(b).expect("json"))
+        .unwrap_or_default();
     let head = format!(
         "{method} {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
         payload.len()
     );
-    stream.write_all(head.as_bytes()).map_err(|e| format!("write: {e}"))?;
-    stream.write_all(&payload).map_err(|e| format!("write: {e}"))?;
+    stream
+        .write_all(head.as_bytes())
+        .map_err(|e| format!("write: {e}"))?;
+    stream
+        .write_all(&payload)
+        .map_err(|e| format!("write: {e}"))?;
     let mut raw = Vec::new();
-    stream.read_to_end(&mut raw).map_err(|e| format!("read: {e}"))?;
-    let split = raw.windows(4).position(|w| w == b"\r\n\r\n").ok_or("no HTTP header end")?;
+    stream
+        .read_to_end(&mut raw)
+        .map_err(|e| format!("read: {e}"))?;
+    let split = raw
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .ok_or("no HTTP header end")?;
     let head = String::from_utf8_lossy(&raw[..split]);
     let status: u16 = head
         .split_whitespace()
@@ -227,7 +262,8 @@ fn http(port: u16, method: &str, path: &str, body: Option<&Value>) -> Result<(u1
     let value = if body.is_empty() {
         Value::Null
     } else {
-        serde_json::from_slice(body).map_err(|e| format!("bad JSON ({e}): {}", String::from_utf8_lossy(body)))?
+        serde_json::from_slice(body)
+            .map_err(|e| format!("bad JSON ({e}): {}", String::from_utf8_lossy(body)))?
     };
     Ok((status, value))
 }
@@ -235,20 +271,27 @@ fn http(port: u16, method: &str, path: &str, body: Option<&Value>) -> Result<(u1
 impl Emulator {
     /// Start an emulator (about 1-2 s), wait until it serves AWS calls.
     pub async fn start() -> Emulator {
-        tokio::task::spawn_blocking(Emulator::start_blocking).await.expect("emulator start task")
+        tokio::task::spawn_blocking(Emulator::start_blocking)
+            .await
+            .expect("emulator start task")
     }
 
     /// As `start`, for code that is not async.
     pub fn start_blocking() -> Emulator {
         let serve = serve_path();
         let mut cmd = Command::new(&serve);
-        cmd.arg("--exit-with-stdin").stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped());
+        cmd.arg("--exit-with-stdin")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
         #[cfg(unix)]
         {
             use std::os::unix::process::CommandExt;
             cmd.process_group(0);
         }
-        let mut child = cmd.spawn().unwrap_or_else(|e| panic!("cannot run {}: {e}", serve.display()));
+        let mut child = cmd
+            .spawn()
+            .unwrap_or_else(|e| panic!("cannot run {}: {e}", serve.display()));
         let stderr = Arc::new(Mutex::new(Vec::new()));
         let mut err_pipe = child.stderr.take().expect("stderr");
         let tail = stderr.clone();
@@ -269,24 +312,37 @@ impl Emulator {
         let mut line = String::new();
         let _ = out.read_line(&mut line);
         let line = line.trim().to_string();
-        let port = line.strip_prefix("http://127.0.0.1:").and_then(|p| p.parse::<u16>().ok());
+        let port = line
+            .strip_prefix("http://127.0.0.1:")
+            .and_then(|p| p.parse::<u16>().ok());
         let Some(port) = port else {
             let _ = child.kill();
             let _ = child.wait();
             std::thread::sleep(Duration::from_millis(200));
             let err = String::from_utf8_lossy(&stderr.lock().unwrap()).to_string();
-            panic!("emulator {} did not print its URL (got {line:?}); stderr:\n{err}", serve.display());
+            panic!(
+                "emulator {} did not print its URL (got {line:?}); stderr:\n{err}",
+                serve.display()
+            );
         };
         std::thread::spawn(move || {
             let mut sink = Vec::new();
             let _ = out.read_to_end(&mut sink);
         });
-        let emu = Emulator { endpoint: line, port, child: Mutex::new(Some(child)), stderr };
+        let emu = Emulator {
+            endpoint: line,
+            port,
+            child: Mutex::new(Some(child)),
+            stderr,
+        };
         let deadline = Instant::now() + Duration::from_secs(60);
         loop {
             match http(port, "GET", "/_emulator/ping", None) {
                 Ok((200, v)) if v["ready"] == json!(true) => break,
-                _ if Instant::now() > deadline => panic!("emulator not ready after 60 s; stderr:\n{}", emu.stderr_tail()),
+                _ if Instant::now() > deadline => panic!(
+                    "emulator not ready after 60 s; stderr:\n{}",
+                    emu.stderr_tail()
+                ),
                 _ => std::thread::sleep(Duration::from_millis(25)),
             }
         }
@@ -304,7 +360,12 @@ impl Emulator {
 
     /// The provider's `endpoints` config: every service at this emulator.
     pub fn endpoints_json(&self) -> Value {
-        Value::Object(SERVICES.iter().map(|s| (s.to_string(), Value::String(self.endpoint.clone()))).collect())
+        Value::Object(
+            SERVICES
+                .iter()
+                .map(|s| (s.to_string(), Value::String(self.endpoint.clone())))
+                .collect(),
+        )
     }
 
     /// Static test credentials, this endpoint, SDK retries off (a test sees every error).
@@ -312,7 +373,13 @@ impl Emulator {
         aws_config::defaults(BehaviorVersion::latest())
             .region(Region::new(region.to_string()))
             .endpoint_url(&self.endpoint)
-            .credentials_provider(Credentials::new("AKIDEMULATOR", "emulator-secret", None, None, "dr-test-support"))
+            .credentials_provider(Credentials::new(
+                "AKIDEMULATOR",
+                "emulator-secret",
+                None,
+                None,
+                "dr-test-support",
+            ))
             .retry_config(RetryConfig::disabled())
             .load()
             .await
@@ -332,7 +399,9 @@ impl Emulator {
 
     /// S3 with path-style addressing (the emulator has one host name).
     pub async fn s3(&self, region: &str) -> aws_sdk_s3::Client {
-        let conf = aws_sdk_s3::config::Builder::from(&self.sdk_config(region).await).force_path_style(true).build();
+        let conf = aws_sdk_s3::config::Builder::from(&self.sdk_config(region).await)
+            .force_path_style(true)
+            .build();
         aws_sdk_s3::Client::from_conf(conf)
     }
 
@@ -360,7 +429,11 @@ impl Emulator {
 
     /// Calls of one service and operation, in order.
     pub async fn calls_of(&self, service: &str, operation: &str) -> Vec<CallRecord> {
-        self.calls().await.into_iter().filter(|c| c.is(service, operation)).collect()
+        self.calls()
+            .await
+            .into_iter()
+            .filter(|c| c.is(service, operation))
+            .collect()
     }
 
     pub async fn clear_calls(&self) {
@@ -369,7 +442,13 @@ impl Emulator {
 
     /// Returns the fault's id.
     pub async fn inject_fault(&self, fault: Fault) -> u64 {
-        let v = self.control("POST", "faults", Some(serde_json::to_value(fault).expect("fault"))).await;
+        let v = self
+            .control(
+                "POST",
+                "faults",
+                Some(serde_json::to_value(fault).expect("fault")),
+            )
+            .await;
         v["ids"][0].as_u64().expect("fault id")
     }
 
@@ -378,7 +457,12 @@ impl Emulator {
     }
 
     pub async fn set_latency(&self, latency: Latency) {
-        self.control("POST", "latency", Some(serde_json::to_value(latency).expect("latency"))).await;
+        self.control(
+            "POST",
+            "latency",
+            Some(serde_json::to_value(latency).expect("latency")),
+        )
+        .await;
     }
 
     pub async fn clear_latency(&self) {
@@ -387,9 +471,12 @@ impl Emulator {
 
     /// e.g. `[("route53", RateLimit::new(5.0, 5.0)), ("rds", RateLimit::new(12.0, 300.0))]`
     pub async fn set_rate_limits(&self, limits: &[(&str, RateLimit)]) {
-        let body: serde_json::Map<String, Value> =
-            limits.iter().map(|(s, l)| (s.to_string(), serde_json::to_value(l).expect("limit"))).collect();
-        self.control("POST", "ratelimits", Some(Value::Object(body))).await;
+        let body: serde_json::Map<String, Value> = limits
+            .iter()
+            .map(|(s, l)| (s.to_string(), serde_json::to_value(l).expect("limit")))
+            .collect();
+        self.control("POST", "ratelimits", Some(Value::Object(body)))
+            .await;
     }
 
     pub async fn clear_rate_limits(&self) {
@@ -398,19 +485,33 @@ impl Emulator {
 
     /// What Route 53's checkers observe for this health check (GetHealthCheckStatus).
     pub async fn set_health(&self, health_check_id: &str, healthy: bool) {
-        self.control("POST", "health", Some(json!({"health_check_id": health_check_id, "healthy": healthy}))).await;
+        self.control(
+            "POST",
+            "health",
+            Some(json!({"health_check_id": health_check_id, "healthy": healthy})),
+        )
+        .await;
     }
 
     /// Health for every check whose FullyQualifiedDomainName is `fqdn`.
     pub async fn set_health_by_fqdn(&self, fqdn: &str, healthy: bool) {
-        self.control("POST", "health", Some(json!({"fqdn": fqdn, "healthy": healthy}))).await;
+        self.control(
+            "POST",
+            "health",
+            Some(json!({"fqdn": fqdn, "healthy": healthy})),
+        )
+        .await;
     }
 
     /// Seconds a service's objects spend in a transitional state, e.g.
     /// `set_lifecycle("rds", &[("creating", 2.0), ("promoting", 1.0)])`.
     pub async fn set_lifecycle(&self, service: &str, states: &[(&str, f64)]) {
-        let states: serde_json::Map<String, Value> = states.iter().map(|(k, v)| (k.to_string(), json!(v))).collect();
-        self.control("POST", "lifecycle", Some(json!({ service: states }))).await;
+        let states: serde_json::Map<String, Value> = states
+            .iter()
+            .map(|(k, v)| (k.to_string(), json!(v)))
+            .collect();
+        self.control("POST", "lifecycle", Some(json!({ service: states })))
+            .await;
     }
 
     pub async fn set_options(&self, options: Value) {
@@ -441,12 +542,17 @@ pub fn max_concurrency(calls: &[CallRecord]) -> usize {
 
 impl Drop for Emulator {
     fn drop(&mut self) {
-        let Some(mut child) = self.child.lock().ok().and_then(|mut c| c.take()) else { return };
+        let Some(mut child) = self.child.lock().ok().and_then(|mut c| c.take()) else {
+            return;
+        };
         #[cfg(unix)]
         {
             // The emulator leads its own process group: end the group, so nothing it started outlives the test.
             let group = format!("-{}", child.id());
-            let _ = Command::new("kill").args(["-TERM", "--", &group]).stderr(Stdio::null()).status();
+            let _ = Command::new("kill")
+                .args(["-TERM", "--", &group])
+                .stderr(Stdio::null())
+                .status();
             let deadline = Instant::now() + Duration::from_secs(3);
             while Instant::now() < deadline {
                 if let Ok(Some(_)) = child.try_wait() {
@@ -454,7 +560,10 @@ impl Drop for Emulator {
                 }
                 std::thread::sleep(Duration::from_millis(20));
             }
-            let _ = Command::new("kill").args(["-KILL", "--", &group]).stderr(Stdio::null()).status();
+            let _ = Command::new("kill")
+                .args(["-KILL", "--", &group])
+                .stderr(Stdio::null())
+                .status();
         }
         let _ = child.kill();
         let _ = child.wait();

@@ -13,7 +13,12 @@ const ENGINE: &str = "aurora-postgresql";
 const VERSION: &str = "15.4";
 
 async fn cluster_status(rds: &aws_sdk_rds::Client, id: &str) -> Option<String> {
-    match rds.describe_db_clusters().db_cluster_identifier(id).send().await {
+    match rds
+        .describe_db_clusters()
+        .db_cluster_identifier(id)
+        .send()
+        .await
+    {
         Ok(out) => out.db_clusters()[0].status().map(str::to_string),
         Err(e) if e.code() == Some("DBClusterNotFoundFault") => None,
         Err(e) => panic!("DescribeDBClusters {id}: {e:?}"),
@@ -34,7 +39,10 @@ async fn wait_cluster(rds: &aws_sdk_rds::Client, id: &str, want: Option<&str>) -
         if status.as_deref() == want {
             return seen;
         }
-        assert!(Instant::now() < deadline, "{id} never reached {want:?}; seen {seen:?}");
+        assert!(
+            Instant::now() < deadline,
+            "{id} never reached {want:?}; seen {seen:?}"
+        );
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
 }
@@ -42,8 +50,18 @@ async fn wait_cluster(rds: &aws_sdk_rds::Client, id: &str, want: Option<&str>) -
 async fn wait_instance_gone(rds: &aws_sdk_rds::Client, id: &str) {
     let deadline = Instant::now() + Duration::from_secs(60);
     loop {
-        match rds.describe_db_instances().db_instance_identifier(id).send().await {
-            Err(e) if e.code() == Some("DBInstanceNotFound") || e.code() == Some("DBInstanceNotFoundFault") => return,
+        match rds
+            .describe_db_instances()
+            .db_instance_identifier(id)
+            .send()
+            .await
+        {
+            Err(e)
+                if e.code() == Some("DBInstanceNotFound")
+                    || e.code() == Some("DBInstanceNotFoundFault") =>
+            {
+                return
+            }
             Err(e) => panic!("DescribeDBInstances {id}: {e:?}"),
             Ok(_) => {}
         }
@@ -55,7 +73,8 @@ async fn wait_instance_gone(rds: &aws_sdk_rds::Client, id: &str) {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn aurora_global_database_create_detach_delete_in_documented_order() {
     let emu = Emulator::start().await;
-    emu.set_lifecycle("rds", &[("promoting", 3.0), ("deleting", 0.5)]).await;
+    emu.set_lifecycle("rds", &[("promoting", 3.0), ("deleting", 0.5)])
+        .await;
     let east1 = emu.rds(PRIMARY).await;
     let east2 = emu.rds(SECONDARY).await;
 
@@ -79,8 +98,16 @@ async fn aurora_global_database_create_detach_delete_in_documented_order() {
         .send()
         .await
         .expect("CreateDBCluster primary");
-    let primary_arn = primary.db_cluster().unwrap().db_cluster_arn().unwrap().to_string();
-    assert!(primary_arn.starts_with("arn:aws:rds:us-east-1:"), "{primary_arn}");
+    let primary_arn = primary
+        .db_cluster()
+        .unwrap()
+        .db_cluster_arn()
+        .unwrap()
+        .to_string();
+    assert!(
+        primary_arn.starts_with("arn:aws:rds:us-east-1:"),
+        "{primary_arn}"
+    );
     east1
         .create_db_instance()
         .db_instance_identifier("orders-primary-1")
@@ -103,7 +130,10 @@ async fn aurora_global_database_create_detach_delete_in_documented_order() {
         .await
         .expect_err("a secondary with MasterUsername must be refused");
     assert_eq!(refused.code(), Some("InvalidParameterCombination"));
-    assert_eq!(refused.message(), Some("Cannot specify user name for cross region replication cluster"));
+    assert_eq!(
+        refused.message(),
+        Some("Cannot specify user name for cross region replication cluster")
+    );
 
     let secondary = east2
         .create_db_cluster()
@@ -114,8 +144,16 @@ async fn aurora_global_database_create_detach_delete_in_documented_order() {
         .send()
         .await
         .expect("CreateDBCluster secondary");
-    let secondary_arn = secondary.db_cluster().unwrap().db_cluster_arn().unwrap().to_string();
-    assert!(secondary_arn.starts_with("arn:aws:rds:us-east-2:"), "{secondary_arn}");
+    let secondary_arn = secondary
+        .db_cluster()
+        .unwrap()
+        .db_cluster_arn()
+        .unwrap()
+        .to_string();
+    assert!(
+        secondary_arn.starts_with("arn:aws:rds:us-east-2:"),
+        "{secondary_arn}"
+    );
     east2
         .create_db_instance()
         .db_instance_identifier("orders-secondary-1")
@@ -138,7 +176,10 @@ async fn aurora_global_database_create_detach_delete_in_documented_order() {
     for m in members {
         let writer = m.db_cluster_arn() == Some(primary_arn.as_str());
         assert_eq!(m.is_writer(), Some(writer), "{m:?}");
-        assert_eq!(m.synchronization_status().map(|s| s.as_str()), Some("connected"));
+        assert_eq!(
+            m.synchronization_status().map(|s| s.as_str()),
+            Some("connected")
+        );
     }
 
     // Wrong order is refused: the primary cannot go while a secondary is attached.
@@ -159,9 +200,16 @@ async fn aurora_global_database_create_detach_delete_in_documented_order() {
         .send()
         .await
         .expect("RemoveFromGlobalCluster secondary");
-    assert_eq!(cluster_status(&east2, "orders-secondary").await.as_deref(), Some("promoting"));
+    assert_eq!(
+        cluster_status(&east2, "orders-secondary").await.as_deref(),
+        Some("promoting")
+    );
     let seen = wait_cluster(&east2, "orders-secondary", Some("available")).await;
-    assert_eq!(seen.first().map(String::as_str), Some("promoting"), "{seen:?}");
+    assert_eq!(
+        seen.first().map(String::as_str),
+        Some("promoting"),
+        "{seen:?}"
+    );
 
     // 2. Delete the secondary's instance, then the secondary cluster.
     east2
@@ -220,15 +268,24 @@ async fn aurora_global_database_create_detach_delete_in_documented_order() {
     loop {
         let inv = emu.inventory().await;
         let rds = &inv["rds"];
-        let empty = ["global_clusters", "clusters", "instances"].iter().all(|k| rds[k].as_array().unwrap().is_empty());
+        let empty = ["global_clusters", "clusters", "instances"]
+            .iter()
+            .all(|k| rds[k].as_array().unwrap().is_empty());
         if empty {
             break;
         }
         assert!(Instant::now() < deadline, "left behind: {rds:#}");
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
-    let gone = east2.describe_global_clusters().global_cluster_identifier("orders-global").send().await;
-    assert_eq!(gone.expect_err("global cluster must be gone").code(), Some("GlobalClusterNotFoundFault"));
+    let gone = east2
+        .describe_global_clusters()
+        .global_cluster_identifier("orders-global")
+        .send()
+        .await;
+    assert_eq!(
+        gone.expect_err("global cluster must be gone").code(),
+        Some("GlobalClusterNotFoundFault")
+    );
 
     // The documented order, by Region, as the call log recorded it.
     let calls = emu.calls().await;
