@@ -89,15 +89,7 @@ impl Resource for DnsFailover {
         let spec = Spec::from_value(inputs, &ctx.config)?;
         warn_about(ctx, &spec);
         let r53 = &ctx.aws().await.route53;
-        let zone = api::resolve_zone(
-            ctx,
-            r53,
-            spec.hosted_zone_id.as_deref(),
-            spec.zone_name.as_deref(),
-        )
-        .await?;
-        let fqdn = spec::fqdn(&spec.record_name, &zone.name)
-            .map_err(|e| ProviderError::Invalid(format!("recordName: {e}")))?;
+        let (zone, fqdn) = locate_from_spec(ctx, r53, &spec).await?;
         let target = Target {
             zone: &zone,
             fqdn: &fqdn,
@@ -188,6 +180,15 @@ async fn locate(
         let zone = api::resolve_zone(ctx, r53, Some(&zone_id), None).await?;
         return Ok((zone, fqdn));
     }
+    locate_from_spec(ctx, r53, spec).await
+}
+
+/// The zone and FQDN the inputs name, looked up in Route 53.
+async fn locate_from_spec(
+    ctx: &Context,
+    r53: &Client,
+    spec: &Spec,
+) -> Result<(Zone, String), ProviderError> {
     let zone = api::resolve_zone(
         ctx,
         r53,

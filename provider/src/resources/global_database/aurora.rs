@@ -1,10 +1,10 @@
 //! The Aurora steps of a global database, each idempotent (looked up before it is made) so that a
 //! retry, a resume after a partial failure, or a second destroy continues from what exists.
 
-use aws_sdk_rds::types::{DbCluster, GlobalCluster, ServerlessV2ScalingConfiguration};
+use aws_sdk_rds::types::{DbCluster, GlobalCluster};
 use aws_sdk_rds::Client;
 
-use super::inputs::{cluster_id, instance_id, rds_tags, Inputs};
+use super::inputs::{cluster_id, instance_id, rds_tags, Inputs, ServerlessV2};
 use crate::context::Context;
 use crate::error::{aws, ProviderError, Result};
 use crate::regions::{Regions, Role};
@@ -142,12 +142,7 @@ pub async fn ensure_cluster(ctx: &Context, side: &Side, inputs: &Inputs) -> Resu
         .set_preferred_backup_window(inputs.preferred_backup_window.clone())
         .deletion_protection(inputs.deletion_protection.unwrap_or(false))
         .set_tags(Some(rds_tags(&inputs.tags(&ctx.config))))
-        .set_serverless_v2_scaling_configuration(inputs.serverless_v2.map(|s| {
-            ServerlessV2ScalingConfiguration::builder()
-                .min_capacity(s.min_capacity)
-                .max_capacity(s.max_capacity)
-                .build()
-        }));
+        .set_serverless_v2_scaling_configuration(inputs.serverless_v2.map(ServerlessV2::to_rds));
     if primary {
         req = req
             .master_username(&inputs.master_username)

@@ -35,6 +35,15 @@ pub struct ServerlessV2 {
     pub max_capacity: f64,
 }
 
+impl ServerlessV2 {
+    pub fn to_rds(self) -> aws_sdk_rds::types::ServerlessV2ScalingConfiguration {
+        aws_sdk_rds::types::ServerlessV2ScalingConfiguration::builder()
+            .min_capacity(self.min_capacity)
+            .max_capacity(self.max_capacity)
+            .build()
+    }
+}
+
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
 pub struct Inputs {

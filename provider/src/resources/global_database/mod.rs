@@ -11,7 +11,7 @@ use async_trait::async_trait;
 use aws_sdk_rds::types::{DbCluster, GlobalCluster};
 
 use self::aurora::Side;
-use self::inputs::{Inputs, TOKEN};
+use self::inputs::{Inputs, ServerlessV2, TOKEN};
 use super::{CheckRequest, CheckResult, Created, DiffRequest, ReadResult, Resource};
 use crate::check::Failures;
 use crate::context::Context;
@@ -307,12 +307,9 @@ async fn modify(
                         .deletion_protection(new.deletion_protection.unwrap_or(false))
                         .set_vpc_security_group_ids(n.vpc_security_group_ids.clone())
                         .set_master_user_password(password)
-                        .set_serverless_v2_scaling_configuration(new.serverless_v2.map(|s| {
-                            aws_sdk_rds::types::ServerlessV2ScalingConfiguration::builder()
-                                .min_capacity(s.min_capacity)
-                                .max_capacity(s.max_capacity)
-                                .build()
-                        }))
+                        .set_serverless_v2_scaling_configuration(
+                            new.serverless_v2.map(ServerlessV2::to_rds),
+                        )
                         .send()
                         .await
                         .map_err(|e| aws(&side.region, "ModifyDBCluster", e))
