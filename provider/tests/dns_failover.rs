@@ -7,6 +7,7 @@ use std::time::Duration;
 
 mod common;
 
+use aws_sdk_route53::types::{ChangeAction, ResourceRecordSetFailover};
 use dr_test_support::{CallRecord, Emulator, Fault, Latency, RateLimit};
 use multiregion_dr::aws::LazyClients;
 use multiregion_dr::config::ProviderConfig;
@@ -126,6 +127,57 @@ fn out<'a>(v: &'a Value, key: &str) -> &'a str {
     v.get(key)
         .and_then(Value::as_str)
         .unwrap_or_else(|| panic!("output {key} missing in {:?}", v.to_plain_json()))
+}
+
+/// Out-of-band edits, as someone with the console or the CLI would make them.
+mod by_hand {
+    use aws_sdk_route53::types::{Change, ChangeAction, ChangeBatch, ResourceRecordSet};
+    use aws_sdk_route53::Client;
+
+    pub async fn failover_records(r53: &Client, zone_id: &str) -> Vec<ResourceRecordSet> {
+        let listed = r53
+            .list_resource_record_sets()
+            .hosted_zone_id(zone_id)
+            .send()
+            .await
+            .unwrap();
+        listed
+            .resource_record_sets()
+            .iter()
+            .filter(|r| r.failover().is_some())
+            .cloned()
+            .collect()
+    }
+
+    pub async fn record(r53: &Client, zone_id: &str, set_identifier: &str) -> ResourceRecordSet {
+        failover_records(r53, zone_id)
+            .await
+            .into_iter()
+            .find(|r| r.set_identifier() == Some(set_identifier))
+            .unwrap_or_else(|| panic!("no record {set_identifier}"))
+    }
+
+    pub fn change(action: ChangeAction, record: ResourceRecordSet) -> Change {
+        Change::builder()
+            .action(action)
+            .resource_record_set(record)
+            .build()
+            .unwrap()
+    }
+
+    pub async fn apply(r53: &Client, zone_id: &str, changes: Vec<Change>) {
+        r53.change_resource_record_sets()
+            .hosted_zone_id(zone_id)
+            .change_batch(
+                ChangeBatch::builder()
+                    .set_changes(Some(changes))
+                    .build()
+                    .unwrap(),
+            )
+            .send()
+            .await
+            .unwrap();
+    }
 }
 
 /// One record as the emulator holds it.
@@ -878,34 +930,13 @@ async fn drift_out_of_band_shows_on_refresh_and_update_repairs_it() {
     let r53 = emu.route53().await;
 
     // Someone deletes the secondary record.
-    let listed = r53
-        .list_resource_record_sets()
-        .hosted_zone_id(&zone_id)
-        .send()
-        .await
-        .unwrap();
-    let secondary = listed
-        .resource_record_sets()
-        .iter()
-        .find(|r| r.set_identifier() == Some("api.example.com-cname-us-east-2"))
-        .unwrap()
-        .clone();
-    let delete = aws_sdk_route53::types::Change::builder()
-        .action(aws_sdk_route53::types::ChangeAction::Delete)
-        .resource_record_set(secondary)
-        .build()
-        .unwrap();
-    r53.change_resource_record_sets()
-        .hosted_zone_id(&zone_id)
-        .change_batch(
-            aws_sdk_route53::types::ChangeBatch::builder()
-                .changes(delete)
-                .build()
-                .unwrap(),
-        )
-        .send()
-        .await
-        .unwrap();
+    let secondary = by_hand::record(&r53, &zone_id, "api.example.com-cname-us-east-2").await;
+    by_hand::apply(
+        &r53,
+        &zone_id,
+        vec![by_hand::change(ChangeAction::Delete, secondary)],
+    )
+    .await;
     let read = DnsFailover
         .read(&ctx, &created.id, &created.outputs, &inputs)
         .await
@@ -955,51 +986,19 @@ async fn drift_out_of_band_shows_on_refresh_and_update_repairs_it() {
         .send()
         .await
         .unwrap();
-    let listed = r53
-        .list_resource_record_sets()
-        .hosted_zone_id(&zone_id)
-        .send()
-        .await
-        .unwrap();
     let mut changes = Vec::new();
-    for r in listed
-        .resource_record_sets()
-        .iter()
-        .filter(|r| r.failover().is_some())
-    {
-        changes.push(
-            aws_sdk_route53::types::Change::builder()
-                .action(aws_sdk_route53::types::ChangeAction::Delete)
-                .resource_record_set(r.clone())
-                .build()
-                .unwrap(),
-        );
+    for r in by_hand::failover_records(&r53, &zone_id).await {
         let mut swapped = r.clone();
         swapped.failover = Some(if r.failover().unwrap().as_str() == "PRIMARY" {
-            aws_sdk_route53::types::ResourceRecordSetFailover::Secondary
+            ResourceRecordSetFailover::Secondary
         } else {
-            aws_sdk_route53::types::ResourceRecordSetFailover::Primary
+            ResourceRecordSetFailover::Primary
         });
-        changes.push(
-            aws_sdk_route53::types::Change::builder()
-                .action(aws_sdk_route53::types::ChangeAction::Create)
-                .resource_record_set(swapped)
-                .build()
-                .unwrap(),
-        );
+        changes.push(by_hand::change(ChangeAction::Delete, r));
+        changes.push(by_hand::change(ChangeAction::Create, swapped));
     }
     changes.sort_by_key(|c| c.action().as_str() != "DELETE");
-    r53.change_resource_record_sets()
-        .hosted_zone_id(&zone_id)
-        .change_batch(
-            aws_sdk_route53::types::ChangeBatch::builder()
-                .set_changes(Some(changes))
-                .build()
-                .unwrap(),
-        )
-        .send()
-        .await
-        .unwrap();
+    by_hand::apply(&r53, &zone_id, changes).await;
     let read = DnsFailover
         .read(&ctx, &created.id, &repaired, &inputs)
         .await
@@ -1238,35 +1237,13 @@ async fn delete_copes_with_pieces_already_gone() {
     let created = DnsFailover.create(&ctx, &inputs).await.unwrap();
     let r53 = emu.route53().await;
     // The primary record and the secondary check are gone already.
-    let listed = r53
-        .list_resource_record_sets()
-        .hosted_zone_id(&zone_id)
-        .send()
-        .await
-        .unwrap();
-    let primary = listed
-        .resource_record_sets()
-        .iter()
-        .find(|r| r.set_identifier() == Some("api.example.com-cname-us-east-1"))
-        .unwrap()
-        .clone();
-    r53.change_resource_record_sets()
-        .hosted_zone_id(&zone_id)
-        .change_batch(
-            aws_sdk_route53::types::ChangeBatch::builder()
-                .changes(
-                    aws_sdk_route53::types::Change::builder()
-                        .action(aws_sdk_route53::types::ChangeAction::Delete)
-                        .resource_record_set(primary)
-                        .build()
-                        .unwrap(),
-                )
-                .build()
-                .unwrap(),
-        )
-        .send()
-        .await
-        .unwrap();
+    let primary = by_hand::record(&r53, &zone_id, "api.example.com-cname-us-east-1").await;
+    by_hand::apply(
+        &r53,
+        &zone_id,
+        vec![by_hand::change(ChangeAction::Delete, primary)],
+    )
+    .await;
     r53.delete_health_check()
         .health_check_id(out(&created.outputs, "secondaryHealthCheckId"))
         .send()
