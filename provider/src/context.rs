@@ -45,6 +45,8 @@ pub struct Context {
     pub reporter: Reporter,
     pub cancel: CancellationToken,
     pub deadline: Instant,
+    /// The operation's whole timeout, for messages; `deadline` is what bounds the work.
+    pub timeout: Duration,
     pub preview: bool,
     pub backoff: Backoff,
 }
@@ -57,6 +59,7 @@ impl Context {
             reporter,
             cancel: CancellationToken::new(),
             deadline: Instant::now() + DEFAULT_TIMEOUT,
+            timeout: DEFAULT_TIMEOUT,
             preview: false,
             backoff: Backoff::default(),
         }
@@ -70,6 +73,7 @@ impl Context {
             DEFAULT_TIMEOUT
         };
         self.deadline = Instant::now() + timeout;
+        self.timeout = timeout;
         self
     }
 
@@ -102,11 +106,7 @@ impl Context {
     fn timeout_error(&self, what: &str) -> ProviderError {
         ProviderError::Timeout {
             what: what.to_string(),
-            seconds: DEFAULT_TIMEOUT.as_secs().min(
-                self.deadline
-                    .saturating_duration_since(Instant::now())
-                    .as_secs(),
-            ),
+            seconds: self.timeout.as_secs(),
         }
     }
 
@@ -134,10 +134,7 @@ impl Context {
             }
             let now = Instant::now();
             if now + delay > self.deadline {
-                return Err(ProviderError::Timeout {
-                    what: format!("{phase} in {region}"),
-                    seconds: elapsed.as_secs(),
-                });
+                return Err(self.timeout_error(&format!("{phase} in {region}")));
             }
             tokio::select! {
                 biased;

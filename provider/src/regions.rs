@@ -125,11 +125,7 @@ impl<T> Regions<T> {
         F: Fn(Role, T) -> Fut,
         Fut: Future<Output = Result<U, E>>,
     {
-        let both = self.join(f).await;
-        Ok(Regions {
-            primary: both.primary?,
-            secondary: both.secondary?,
-        })
+        self.join(f).await.transpose()
     }
 }
 

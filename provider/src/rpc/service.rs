@@ -14,6 +14,7 @@ use crate::check::CheckFailure;
 use crate::config::ProviderConfig;
 use crate::context::Context;
 use crate::diff::{diff_inputs, ChangeKind, Diff};
+use crate::error::ResourceError;
 use crate::progress::Reporter;
 use crate::resources::{self, CheckRequest, DiffRequest, Resource};
 use crate::rpc::codec::{decode_opt, encode_struct};
@@ -136,6 +137,24 @@ fn mark_secrets(token: &str, inputs: &Value, outputs: Value) -> Value {
         ),
         other => other,
     }
+}
+
+/// A failed Create or Update: what a partial failure reports exists is recorded in the state, so its
+/// outputs are marked secret exactly as a success's would be.
+fn failure_status(token: &str, inputs: &Value, err: ResourceError) -> Status {
+    let err = match err {
+        ResourceError::Partial {
+            id,
+            outputs,
+            reasons,
+        } => ResourceError::Partial {
+            id,
+            outputs: mark_secrets(token, inputs, outputs),
+            reasons,
+        },
+        other => other,
+    };
+    status::from_resource_error(err)
 }
 
 fn diff_to_rpc(diff: &Diff) -> rpc::DiffResponse {
@@ -342,21 +361,10 @@ impl ResourceProvider for ProviderService {
         let resource = self.resource(&req.r#type, &req.urn)?;
         let inputs = decode_opt(req.properties.as_ref());
         let ctx = self.context(&req.urn, req.timeout, req.preview);
-        let created = resource.create(&ctx, &inputs).await.map_err(|e| {
-            let e = match e {
-                crate::error::ResourceError::Partial {
-                    id,
-                    outputs,
-                    reasons,
-                } => crate::error::ResourceError::Partial {
-                    id,
-                    outputs: mark_secrets(resource.token(), &inputs, outputs),
-                    reasons,
-                },
-                other => other,
-            };
-            status::from_resource_error(e)
-        })?;
+        let created = resource
+            .create(&ctx, &inputs)
+            .await
+            .map_err(|e| failure_status(resource.token(), &inputs, e))?;
         if !req.preview && created.id.is_empty() {
             return Err(Status::internal("resource created without an id"));
         }
@@ -407,7 +415,7 @@ impl ResourceProvider for ProviderService {
         let outputs = resource
             .update(&ctx, &req.id, &olds, &news)
             .await
-            .map_err(status::from_resource_error)?;
+            .map_err(|e| failure_status(resource.token(), &news, e))?;
         Ok(Response::new(rpc::UpdateResponse {
             properties: Some(encode_struct(&mark_secrets(
                 resource.token(),

@@ -429,24 +429,19 @@ pub fn check(inputs: &Value, failures: &mut Failures) {
     }
 }
 
-fn backup_window_problem(window: &str) -> Option<String> {
-    let caps = re(r"^([01]\d|2[0-3]):([0-5]\d)-([01]\d|2[0-3]):([0-5]\d)$").captures(window)?;
-    let minutes = |h: usize, m: usize| -> i64 {
-        caps[h].parse::<i64>().unwrap_or(0) * 60 + caps[m].parse::<i64>().unwrap_or(0)
-    };
-    let (start, end) = (minutes(1, 2), minutes(3, 4));
-    let length = (end - start).rem_euclid(24 * 60);
-    (length < 30).then(|| format!("'{window}' must last at least 30 minutes"))
-}
-
-/// The window format is checked first; the length only when the format is right.
+/// `hh24:mi-hh24:mi` in UTC, lasting at least 30 minutes (it may wrap past midnight).
 pub fn backup_window_rule(window: &str) -> Option<String> {
-    if !re(r"^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d$").is_match(window) {
+    let Some(caps) = re(r"^([01]\d|2[0-3]):([0-5]\d)-([01]\d|2[0-3]):([0-5]\d)$").captures(window)
+    else {
         return Some(format!(
             "'{window}' is not hh24:mi-hh24:mi in UTC (for example 03:00-04:00)"
         ));
-    }
-    backup_window_problem(window)
+    };
+    let minutes = |h: usize, m: usize| -> i64 {
+        caps[h].parse::<i64>().unwrap_or(0) * 60 + caps[m].parse::<i64>().unwrap_or(0)
+    };
+    let length = (minutes(3, 4) - minutes(1, 2)).rem_euclid(24 * 60);
+    (length < 30).then(|| format!("'{window}' must last at least 30 minutes"))
 }
 
 /// Tags as the RDS API wants them.

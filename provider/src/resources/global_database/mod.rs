@@ -199,7 +199,7 @@ async fn converge(ctx: &Context, inputs: &Inputs, sides: &Regions<Side>) -> Resu
         .iter()
         .any(|m| m.is_writer() == Some(true));
     let arn = primary.db_cluster_arn().unwrap_or_default().to_string();
-    if !has_writer || global.global_cluster_members().is_empty() {
+    if !has_writer {
         aurora::wait_writer(ctx, &sides.primary, inputs.global_id(), &arn).await?;
     }
     if inputs.instance_count(Role::Secondary) == 0 {
