@@ -6,6 +6,7 @@
 
 pub mod aws;
 pub mod check;
+pub mod component;
 pub mod config;
 pub mod context;
 pub mod diff;

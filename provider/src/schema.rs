@@ -45,8 +45,18 @@ pub fn output_properties(token: &str) -> BTreeSet<String> {
     keys(resource(token).and_then(|r| r.get("properties")))
 }
 
+/// The custom resources (components excluded).
 pub fn resource_tokens() -> BTreeSet<String> {
-    keys(parsed().get("resources"))
+    parsed()
+        .get("resources")
+        .and_then(|r| r.as_object())
+        .map(|m| {
+            m.iter()
+                .filter(|(_, spec)| spec.get("isComponent") != Some(&serde_json::Value::Bool(true)))
+                .map(|(k, _)| k.clone())
+                .collect()
+        })
+        .unwrap_or_default()
 }
 
 #[cfg(test)]
@@ -70,6 +80,44 @@ mod tests {
             .map(|r| r.token().to_string())
             .collect();
         assert_eq!(registered, resource_tokens());
+    }
+
+    /// Each block of MultiRegionDR is its child's inputs minus the settings the component shares:
+    /// the SDKs then type a block exactly as the resource's own arguments.
+    #[test]
+    fn component_blocks_are_the_children_inputs() {
+        use crate::component::{BLOCKS, TOKEN};
+        let component = resource(TOKEN).expect("MultiRegionDR in schema.json");
+        assert_eq!(component["isComponent"], true);
+        for block in &BLOCKS {
+            let Some(child) = resource(block.token) else {
+                assert!(component["inputProperties"].get(block.key).is_none());
+                continue;
+            };
+            let reference = component["inputProperties"][block.key]["$ref"]
+                .as_str()
+                .unwrap_or_else(|| panic!("MultiRegionDR.{} has no type", block.key));
+            let ty = &parsed()["types"][reference.trim_start_matches("#/types/")];
+            let mut expected = child["inputProperties"]
+                .as_object()
+                .cloned()
+                .unwrap_or_default();
+            expected.retain(|k, _| {
+                !["primaryRegion", "secondaryRegion", "activeRegion"].contains(&k.as_str())
+            });
+            assert_eq!(
+                ty["properties"].as_object(),
+                Some(&expected),
+                "{reference} must equal {}'s inputProperties without the shared region settings",
+                block.token
+            );
+            for (key, _) in block.outputs {
+                assert!(
+                    component["properties"].get(*key).is_some(),
+                    "MultiRegionDR output {key} is not in the schema"
+                );
+            }
+        }
     }
 
     #[test]

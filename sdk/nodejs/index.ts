@@ -15,6 +15,11 @@ export type GlobalDatabase = import("./globalDatabase").GlobalDatabase;
 export const GlobalDatabase: typeof import("./globalDatabase").GlobalDatabase = null as any;
 utilities.lazyLoad(exports, ["GlobalDatabase"], () => require("./globalDatabase"));
 
+export { MultiRegionDRArgs } from "./multiRegionDR";
+export type MultiRegionDR = import("./multiRegionDR").MultiRegionDR;
+export const MultiRegionDR: typeof import("./multiRegionDR").MultiRegionDR = null as any;
+utilities.lazyLoad(exports, ["MultiRegionDR"], () => require("./multiRegionDR"));
+
 export { ProviderArgs } from "./provider";
 export type Provider = import("./provider").Provider;
 export const Provider: typeof import("./provider").Provider = null as any;
@@ -38,6 +43,8 @@ const _module = {
                 return new DnsFailover(name, <any>undefined, { urn })
             case "multiregion-dr:index:GlobalDatabase":
                 return new GlobalDatabase(name, <any>undefined, { urn })
+            case "multiregion-dr:index:MultiRegionDR":
+                return new MultiRegionDR(name, <any>undefined, { urn })
             default:
                 throw new Error(`unknown resource type ${type}`);
         }

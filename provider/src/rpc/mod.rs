@@ -2,6 +2,7 @@
 //! engine's Log service. It knows nothing of AWS.
 
 pub mod codec;
+pub mod construct;
 pub mod engine_log;
 pub mod service;
 pub mod status;

@@ -443,10 +443,10 @@ impl ResourceProvider for ProviderService {
         request: Request<rpc::ConstructRequest>,
     ) -> Reply<rpc::ConstructResponse> {
         let req = request.into_inner();
-        Err(Status::invalid_argument(format!(
-            "unknown component type '{}': the multiregion-dr provider has no components in this version",
-            req.r#type
-        )))
+        let configured = self.configured();
+        let reply =
+            crate::rpc::construct::construct(req, &self.resources, &configured.config).await?;
+        Ok(Response::new(reply))
     }
 
     async fn cancel(&self, _: Request<()>) -> Reply<()> {

@@ -96,6 +96,155 @@ export function healthCheckSettingsArgsProvideDefaults(val: HealthCheckSettingsA
 }
 
 /**
+ * The inputs of the GlobalDatabase the component creates; regions come from the component.
+ */
+export interface MultiRegionDRDatabaseArgs {
+    /**
+     * Days of automated backups, 1-35.
+     */
+    backupRetentionPeriod?: pulumi.Input<number | undefined>;
+    /**
+     * Name of the initial database, created in the primary region only (a secondary never takes one). Changing it replaces the database.
+     */
+    databaseName?: pulumi.Input<string | undefined>;
+    /**
+     * Protect the global cluster and both regional clusters from deletion. Set it to false and run `pulumi up` before destroying.
+     */
+    deletionProtection?: pulumi.Input<boolean | undefined>;
+    /**
+     * aurora-postgresql or aurora-mysql. Changing it replaces the database.
+     */
+    engine: pulumi.Input<string>;
+    /**
+     * Engine version, for example 16.4 (PostgreSQL) or 8.0.mysql_aurora.3.08.0 (MySQL). Minor upgrades are applied in place, secondary first, as AWS requires.
+     */
+    engineVersion?: pulumi.Input<string | undefined>;
+    /**
+     * Name of the primary cluster's final snapshot on delete. Derived from the cluster identifier when unset and skipFinalSnapshot is false.
+     */
+    finalSnapshotIdentifier?: pulumi.Input<string | undefined>;
+    /**
+     * Identifier of the global cluster: 1-63 letters, digits and hyphens, starting with a letter, no double or trailing hyphen. Regional clusters are named '<identifier>-<region>'. Derived from the resource name when unset. Changing it replaces the database.
+     */
+    globalClusterIdentifier?: pulumi.Input<string | undefined>;
+    /**
+     * DB instance class of every instance, for example db.r6g.large. Leave unset when serverlessV2 is set (instances then use db.serverless).
+     */
+    instanceClass?: pulumi.Input<string | undefined>;
+    /**
+     * Master password: 8-128 printable ASCII characters, none of / " @ or space. Given to the primary cluster only.
+     */
+    masterPassword: pulumi.Input<string>;
+    /**
+     * Master user name, given to the primary cluster only (AWS refuses it on a secondary).
+     */
+    masterUsername: pulumi.Input<string>;
+    /**
+     * Daily backup window in UTC, hh24:mi-hh24:mi, at least 30 minutes, for example 03:00-04:00.
+     */
+    preferredBackupWindow?: pulumi.Input<string | undefined>;
+    /**
+     * Settings of the primary region's cluster (instanceCount defaults to 1).
+     */
+    primary?: pulumi.Input<inputs.RegionSettingsArgs | undefined>;
+    /**
+     * Settings of the secondary region's cluster (instanceCount defaults to 1; 0 gives a headless secondary).
+     */
+    secondary?: pulumi.Input<inputs.RegionSettingsArgs | undefined>;
+    /**
+     * Aurora Serverless v2 capacity. Mutually exclusive with instanceClass.
+     */
+    serverlessV2?: pulumi.Input<inputs.ServerlessV2ScalingArgs | undefined>;
+    /**
+     * Delete the clusters without a final snapshot. When false, finalSnapshotIdentifier (or a derived name) is used for the primary's final snapshot.
+     */
+    skipFinalSnapshot?: pulumi.Input<boolean | undefined>;
+    /**
+     * Encrypt storage at rest in both regions. Changing it replaces the database.
+     */
+    storageEncrypted?: pulumi.Input<boolean | undefined>;
+    /**
+     * Tags for the global cluster, both regional clusters and their instances, merged over the provider's defaultTags.
+     */
+    tags?: pulumi.Input<{[key: string]: pulumi.Input<string>} | undefined>;
+}
+/**
+ * multiRegionDRDatabaseArgsProvideDefaults sets the appropriate defaults for MultiRegionDRDatabaseArgs
+ */
+export function multiRegionDRDatabaseArgsProvideDefaults(val: MultiRegionDRDatabaseArgs): MultiRegionDRDatabaseArgs {
+    return {
+        ...val,
+        backupRetentionPeriod: (val.backupRetentionPeriod) ?? 7,
+        deletionProtection: (val.deletionProtection) ?? false,
+        skipFinalSnapshot: (val.skipFinalSnapshot) ?? false,
+        storageEncrypted: (val.storageEncrypted) ?? true,
+    };
+}
+
+/**
+ * The inputs of the DnsFailover the component creates; regions come from the component.
+ */
+export interface MultiRegionDRDnsArgs {
+    /**
+     * Health check settings for both endpoints.
+     */
+    healthCheck?: pulumi.Input<inputs.HealthCheckSettingsArgs | undefined>;
+    /**
+     * ID of the public or private hosted zone that holds the records. Either hostedZoneId or zoneName is required.
+     */
+    hostedZoneId?: pulumi.Input<string | undefined>;
+    /**
+     * Alias target for the primary record instead of an address record. The health check still probes primaryEndpoint.
+     */
+    primaryAlias?: pulumi.Input<inputs.AliasTargetArgs | undefined>;
+    /**
+     * Endpoint in the primary region: an IPv4 address for A, an IPv6 address for AAAA, a hostname for CNAME. Also what the primary health check probes.
+     */
+    primaryEndpoint: pulumi.Input<string>;
+    /**
+     * Record name, relative to the zone (api) or fully qualified (api.example.com). Changing it replaces the records.
+     */
+    recordName: pulumi.Input<string>;
+    /**
+     * A, AAAA or CNAME. Ignored for alias records' address checks. Changing it replaces the records.
+     */
+    recordType?: pulumi.Input<string | undefined>;
+    /**
+     * Alias target for the secondary record instead of an address record. The health check still probes secondaryEndpoint.
+     */
+    secondaryAlias?: pulumi.Input<inputs.AliasTargetArgs | undefined>;
+    /**
+     * Endpoint in the secondary region, with the same rules as primaryEndpoint; must differ from it.
+     */
+    secondaryEndpoint: pulumi.Input<string>;
+    /**
+     * Tags for both health checks, merged over the provider's defaultTags.
+     */
+    tags?: pulumi.Input<{[key: string]: pulumi.Input<string>} | undefined>;
+    /**
+     * TTL of the records in seconds, 0-2147483647 (ignored for alias records). Keep it at 60 or less so clients follow a failover quickly.
+     */
+    ttl?: pulumi.Input<number | undefined>;
+    /**
+     * Name of the hosted zone, looked up when hostedZoneId is unset (for example example.com).
+     */
+    zoneName?: pulumi.Input<string | undefined>;
+}
+/**
+ * multiRegionDRDnsArgsProvideDefaults sets the appropriate defaults for MultiRegionDRDnsArgs
+ */
+export function multiRegionDRDnsArgsProvideDefaults(val: MultiRegionDRDnsArgs): MultiRegionDRDnsArgs {
+    return {
+        ...val,
+        healthCheck: pulumi.output(val.healthCheck).apply(v => v === undefined ? undefined : inputs.healthCheckSettingsArgsProvideDefaults(v)),
+        primaryAlias: pulumi.output(val.primaryAlias).apply(v => v === undefined ? undefined : inputs.aliasTargetArgsProvideDefaults(v)),
+        recordType: (val.recordType) ?? "CNAME",
+        secondaryAlias: pulumi.output(val.secondaryAlias).apply(v => v === undefined ? undefined : inputs.aliasTargetArgsProvideDefaults(v)),
+        ttl: (val.ttl) ?? 60,
+    };
+}
+
+/**
  * Settings of one region's Aurora cluster. The same shape serves the primary and the secondary region.
  */
 export interface RegionSettingsArgs {

@@ -8,6 +8,7 @@ import typing
 # Export this package's modules as members:
 from .dns_failover import *
 from .global_database import *
+from .multi_region_dr import *
 from .provider import *
 from ._inputs import *
 from . import outputs
@@ -28,7 +29,8 @@ _utilities.register(
   "fqn": "pulumi_multiregion_dr",
   "classes": {
    "multiregion-dr:index:DnsFailover": "DnsFailover",
-   "multiregion-dr:index:GlobalDatabase": "GlobalDatabase"
+   "multiregion-dr:index:GlobalDatabase": "GlobalDatabase",
+   "multiregion-dr:index:MultiRegionDR": "MultiRegionDR"
   }
  }
 ]

@@ -19,6 +19,10 @@ __all__ = [
     'AliasTargetArgsDict',
     'HealthCheckSettingsArgs',
     'HealthCheckSettingsArgsDict',
+    'MultiRegionDRDatabaseArgs',
+    'MultiRegionDRDatabaseArgsDict',
+    'MultiRegionDRDnsArgs',
+    'MultiRegionDRDnsArgsDict',
     'RegionSettingsArgs',
     'RegionSettingsArgsDict',
     'ServerlessV2ScalingArgs',
@@ -325,6 +329,600 @@ class HealthCheckSettingsArgs:
     @type.setter
     def type(self, value: pulumi.Input[Optional[_builtins.str]]):
         pulumi.set(self, "type", value)
+
+
+class MultiRegionDRDatabaseArgsDict(TypedDict):
+    """
+    The inputs of the GlobalDatabase the component creates; regions come from the component.
+    """
+    engine: pulumi.Input[_builtins.str]
+    """
+    aurora-postgresql or aurora-mysql. Changing it replaces the database.
+    """
+    master_password: pulumi.Input[_builtins.str]
+    """
+    Master password: 8-128 printable ASCII characters, none of / " @ or space. Given to the primary cluster only.
+    """
+    master_username: pulumi.Input[_builtins.str]
+    """
+    Master user name, given to the primary cluster only (AWS refuses it on a secondary).
+    """
+    backup_retention_period: NotRequired[pulumi.Input[Optional[_builtins.int]]]
+    """
+    Days of automated backups, 1-35.
+    """
+    database_name: NotRequired[pulumi.Input[Optional[_builtins.str]]]
+    """
+    Name of the initial database, created in the primary region only (a secondary never takes one). Changing it replaces the database.
+    """
+    deletion_protection: NotRequired[pulumi.Input[Optional[_builtins.bool]]]
+    """
+    Protect the global cluster and both regional clusters from deletion. Set it to false and run `pulumi up` before destroying.
+    """
+    engine_version: NotRequired[pulumi.Input[Optional[_builtins.str]]]
+    """
+    Engine version, for example 16.4 (PostgreSQL) or 8.0.mysql_aurora.3.08.0 (MySQL). Minor upgrades are applied in place, secondary first, as AWS requires.
+    """
+    final_snapshot_identifier: NotRequired[pulumi.Input[Optional[_builtins.str]]]
+    """
+    Name of the primary cluster's final snapshot on delete. Derived from the cluster identifier when unset and skipFinalSnapshot is false.
+    """
+    global_cluster_identifier: NotRequired[pulumi.Input[Optional[_builtins.str]]]
+    """
+    Identifier of the global cluster: 1-63 letters, digits and hyphens, starting with a letter, no double or trailing hyphen. Regional clusters are named '<identifier>-<region>'. Derived from the resource name when unset. Changing it replaces the database.
+    """
+    instance_class: NotRequired[pulumi.Input[Optional[_builtins.str]]]
+    """
+    DB instance class of every instance, for example db.r6g.large. Leave unset when serverlessV2 is set (instances then use db.serverless).
+    """
+    preferred_backup_window: NotRequired[pulumi.Input[Optional[_builtins.str]]]
+    """
+    Daily backup window in UTC, hh24:mi-hh24:mi, at least 30 minutes, for example 03:00-04:00.
+    """
+    primary: NotRequired[pulumi.Input[Optional['RegionSettingsArgsDict']]]
+    """
+    Settings of the primary region's cluster (instanceCount defaults to 1).
+    """
+    secondary: NotRequired[pulumi.Input[Optional['RegionSettingsArgsDict']]]
+    """
+    Settings of the secondary region's cluster (instanceCount defaults to 1; 0 gives a headless secondary).
+    """
+    serverless_v2: NotRequired[pulumi.Input[Optional['ServerlessV2ScalingArgsDict']]]
+    """
+    Aurora Serverless v2 capacity. Mutually exclusive with instanceClass.
+    """
+    skip_final_snapshot: NotRequired[pulumi.Input[Optional[_builtins.bool]]]
+    """
+    Delete the clusters without a final snapshot. When false, finalSnapshotIdentifier (or a derived name) is used for the primary's final snapshot.
+    """
+    storage_encrypted: NotRequired[pulumi.Input[Optional[_builtins.bool]]]
+    """
+    Encrypt storage at rest in both regions. Changing it replaces the database.
+    """
+    tags: NotRequired[pulumi.Input[Optional[Mapping[str, pulumi.Input[_builtins.str]]]]]
+    """
+    Tags for the global cluster, both regional clusters and their instances, merged over the provider's defaultTags.
+    """
+
+@pulumi.input_type
+class MultiRegionDRDatabaseArgs:
+    def __init__(__self__, *,
+                 engine: pulumi.Input[_builtins.str],
+                 master_password: pulumi.Input[_builtins.str],
+                 master_username: pulumi.Input[_builtins.str],
+                 backup_retention_period: pulumi.Input[Optional[_builtins.int]] = None,
+                 database_name: pulumi.Input[Optional[_builtins.str]] = None,
+                 deletion_protection: pulumi.Input[Optional[_builtins.bool]] = None,
+                 engine_version: pulumi.Input[Optional[_builtins.str]] = None,
+                 final_snapshot_identifier: pulumi.Input[Optional[_builtins.str]] = None,
+                 global_cluster_identifier: pulumi.Input[Optional[_builtins.str]] = None,
+                 instance_class: pulumi.Input[Optional[_builtins.str]] = None,
+                 preferred_backup_window: pulumi.Input[Optional[_builtins.str]] = None,
+                 primary: pulumi.Input[Optional['RegionSettingsArgs']] = None,
+                 secondary: pulumi.Input[Optional['RegionSettingsArgs']] = None,
+                 serverless_v2: pulumi.Input[Optional['ServerlessV2ScalingArgs']] = None,
+                 skip_final_snapshot: pulumi.Input[Optional[_builtins.bool]] = None,
+                 storage_encrypted: pulumi.Input[Optional[_builtins.bool]] = None,
+                 tags: pulumi.Input[Optional[Mapping[str, pulumi.Input[_builtins.str]]]] = None):
+        """
+        The inputs of the GlobalDatabase the component creates; regions come from the component.
+
+        :param pulumi.Input[_builtins.str] engine: aurora-postgresql or aurora-mysql. Changing it replaces the database.
+        :param pulumi.Input[_builtins.str] master_password: Master password: 8-128 printable ASCII characters, none of / " @ or space. Given to the primary cluster only.
+        :param pulumi.Input[_builtins.str] master_username: Master user name, given to the primary cluster only (AWS refuses it on a secondary).
+        :param pulumi.Input[_builtins.int] backup_retention_period: Days of automated backups, 1-35.
+        :param pulumi.Input[_builtins.str] database_name: Name of the initial database, created in the primary region only (a secondary never takes one). Changing it replaces the database.
+        :param pulumi.Input[_builtins.bool] deletion_protection: Protect the global cluster and both regional clusters from deletion. Set it to false and run `pulumi up` before destroying.
+        :param pulumi.Input[_builtins.str] engine_version: Engine version, for example 16.4 (PostgreSQL) or 8.0.mysql_aurora.3.08.0 (MySQL). Minor upgrades are applied in place, secondary first, as AWS requires.
+        :param pulumi.Input[_builtins.str] final_snapshot_identifier: Name of the primary cluster's final snapshot on delete. Derived from the cluster identifier when unset and skipFinalSnapshot is false.
+        :param pulumi.Input[_builtins.str] global_cluster_identifier: Identifier of the global cluster: 1-63 letters, digits and hyphens, starting with a letter, no double or trailing hyphen. Regional clusters are named '<identifier>-<region>'. Derived from the resource name when unset. Changing it replaces the database.
+        :param pulumi.Input[_builtins.str] instance_class: DB instance class of every instance, for example db.r6g.large. Leave unset when serverlessV2 is set (instances then use db.serverless).
+        :param pulumi.Input[_builtins.str] preferred_backup_window: Daily backup window in UTC, hh24:mi-hh24:mi, at least 30 minutes, for example 03:00-04:00.
+        :param pulumi.Input['RegionSettingsArgs'] primary: Settings of the primary region's cluster (instanceCount defaults to 1).
+        :param pulumi.Input['RegionSettingsArgs'] secondary: Settings of the secondary region's cluster (instanceCount defaults to 1; 0 gives a headless secondary).
+        :param pulumi.Input['ServerlessV2ScalingArgs'] serverless_v2: Aurora Serverless v2 capacity. Mutually exclusive with instanceClass.
+        :param pulumi.Input[_builtins.bool] skip_final_snapshot: Delete the clusters without a final snapshot. When false, finalSnapshotIdentifier (or a derived name) is used for the primary's final snapshot.
+        :param pulumi.Input[_builtins.bool] storage_encrypted: Encrypt storage at rest in both regions. Changing it replaces the database.
+        :param pulumi.Input[Mapping[str, pulumi.Input[_builtins.str]]] tags: Tags for the global cluster, both regional clusters and their instances, merged over the provider's defaultTags.
+        """
+        pulumi.set(__self__, "engine", engine)
+        pulumi.set(__self__, "master_password", master_password)
+        pulumi.set(__self__, "master_username", master_username)
+        if backup_retention_period is None:
+            backup_retention_period = 7
+        if backup_retention_period is not None:
+            pulumi.set(__self__, "backup_retention_period", backup_retention_period)
+        if database_name is not None:
+            pulumi.set(__self__, "database_name", database_name)
+        if deletion_protection is None:
+            deletion_protection = False
+        if deletion_protection is not None:
+            pulumi.set(__self__, "deletion_protection", deletion_protection)
+        if engine_version is not None:
+            pulumi.set(__self__, "engine_version", engine_version)
+        if final_snapshot_identifier is not None:
+            pulumi.set(__self__, "final_snapshot_identifier", final_snapshot_identifier)
+        if global_cluster_identifier is not None:
+            pulumi.set(__self__, "global_cluster_identifier", global_cluster_identifier)
+        if instance_class is not None:
+            pulumi.set(__self__, "instance_class", instance_class)
+        if preferred_backup_window is not None:
+            pulumi.set(__self__, "preferred_backup_window", preferred_backup_window)
+        if primary is not None:
+            pulumi.set(__self__, "primary", primary)
+        if secondary is not None:
+            pulumi.set(__self__, "secondary", secondary)
+        if serverless_v2 is not None:
+            pulumi.set(__self__, "serverless_v2", serverless_v2)
+        if skip_final_snapshot is None:
+            skip_final_snapshot = False
+        if skip_final_snapshot is not None:
+            pulumi.set(__self__, "skip_final_snapshot", skip_final_snapshot)
+        if storage_encrypted is None:
+            storage_encrypted = True
+        if storage_encrypted is not None:
+            pulumi.set(__self__, "storage_encrypted", storage_encrypted)
+        if tags is not None:
+            pulumi.set(__self__, "tags", tags)
+
+    @_builtins.property
+    @pulumi.getter
+    def engine(self) -> pulumi.Input[_builtins.str]:
+        """
+        aurora-postgresql or aurora-mysql. Changing it replaces the database.
+        """
+        return pulumi.get(self, "engine")
+
+    @engine.setter
+    def engine(self, value: pulumi.Input[_builtins.str]):
+        pulumi.set(self, "engine", value)
+
+    @_builtins.property
+    @pulumi.getter(name="masterPassword")
+    def master_password(self) -> pulumi.Input[_builtins.str]:
+        """
+        Master password: 8-128 printable ASCII characters, none of / " @ or space. Given to the primary cluster only.
+        """
+        return pulumi.get(self, "master_password")
+
+    @master_password.setter
+    def master_password(self, value: pulumi.Input[_builtins.str]):
+        pulumi.set(self, "master_password", value)
+
+    @_builtins.property
+    @pulumi.getter(name="masterUsername")
+    def master_username(self) -> pulumi.Input[_builtins.str]:
+        """
+        Master user name, given to the primary cluster only (AWS refuses it on a secondary).
+        """
+        return pulumi.get(self, "master_username")
+
+    @master_username.setter
+    def master_username(self, value: pulumi.Input[_builtins.str]):
+        pulumi.set(self, "master_username", value)
+
+    @_builtins.property
+    @pulumi.getter(name="backupRetentionPeriod")
+    def backup_retention_period(self) -> pulumi.Input[Optional[_builtins.int]]:
+        """
+        Days of automated backups, 1-35.
+        """
+        return pulumi.get(self, "backup_retention_period")
+
+    @backup_retention_period.setter
+    def backup_retention_period(self, value: pulumi.Input[Optional[_builtins.int]]):
+        pulumi.set(self, "backup_retention_period", value)
+
+    @_builtins.property
+    @pulumi.getter(name="databaseName")
+    def database_name(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        Name of the initial database, created in the primary region only (a secondary never takes one). Changing it replaces the database.
+        """
+        return pulumi.get(self, "database_name")
+
+    @database_name.setter
+    def database_name(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "database_name", value)
+
+    @_builtins.property
+    @pulumi.getter(name="deletionProtection")
+    def deletion_protection(self) -> pulumi.Input[Optional[_builtins.bool]]:
+        """
+        Protect the global cluster and both regional clusters from deletion. Set it to false and run `pulumi up` before destroying.
+        """
+        return pulumi.get(self, "deletion_protection")
+
+    @deletion_protection.setter
+    def deletion_protection(self, value: pulumi.Input[Optional[_builtins.bool]]):
+        pulumi.set(self, "deletion_protection", value)
+
+    @_builtins.property
+    @pulumi.getter(name="engineVersion")
+    def engine_version(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        Engine version, for example 16.4 (PostgreSQL) or 8.0.mysql_aurora.3.08.0 (MySQL). Minor upgrades are applied in place, secondary first, as AWS requires.
+        """
+        return pulumi.get(self, "engine_version")
+
+    @engine_version.setter
+    def engine_version(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "engine_version", value)
+
+    @_builtins.property
+    @pulumi.getter(name="finalSnapshotIdentifier")
+    def final_snapshot_identifier(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        Name of the primary cluster's final snapshot on delete. Derived from the cluster identifier when unset and skipFinalSnapshot is false.
+        """
+        return pulumi.get(self, "final_snapshot_identifier")
+
+    @final_snapshot_identifier.setter
+    def final_snapshot_identifier(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "final_snapshot_identifier", value)
+
+    @_builtins.property
+    @pulumi.getter(name="globalClusterIdentifier")
+    def global_cluster_identifier(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        Identifier of the global cluster: 1-63 letters, digits and hyphens, starting with a letter, no double or trailing hyphen. Regional clusters are named '<identifier>-<region>'. Derived from the resource name when unset. Changing it replaces the database.
+        """
+        return pulumi.get(self, "global_cluster_identifier")
+
+    @global_cluster_identifier.setter
+    def global_cluster_identifier(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "global_cluster_identifier", value)
+
+    @_builtins.property
+    @pulumi.getter(name="instanceClass")
+    def instance_class(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        DB instance class of every instance, for example db.r6g.large. Leave unset when serverlessV2 is set (instances then use db.serverless).
+        """
+        return pulumi.get(self, "instance_class")
+
+    @instance_class.setter
+    def instance_class(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "instance_class", value)
+
+    @_builtins.property
+    @pulumi.getter(name="preferredBackupWindow")
+    def preferred_backup_window(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        Daily backup window in UTC, hh24:mi-hh24:mi, at least 30 minutes, for example 03:00-04:00.
+        """
+        return pulumi.get(self, "preferred_backup_window")
+
+    @preferred_backup_window.setter
+    def preferred_backup_window(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "preferred_backup_window", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def primary(self) -> pulumi.Input[Optional['RegionSettingsArgs']]:
+        """
+        Settings of the primary region's cluster (instanceCount defaults to 1).
+        """
+        return pulumi.get(self, "primary")
+
+    @primary.setter
+    def primary(self, value: pulumi.Input[Optional['RegionSettingsArgs']]):
+        pulumi.set(self, "primary", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def secondary(self) -> pulumi.Input[Optional['RegionSettingsArgs']]:
+        """
+        Settings of the secondary region's cluster (instanceCount defaults to 1; 0 gives a headless secondary).
+        """
+        return pulumi.get(self, "secondary")
+
+    @secondary.setter
+    def secondary(self, value: pulumi.Input[Optional['RegionSettingsArgs']]):
+        pulumi.set(self, "secondary", value)
+
+    @_builtins.property
+    @pulumi.getter(name="serverlessV2")
+    def serverless_v2(self) -> pulumi.Input[Optional['ServerlessV2ScalingArgs']]:
+        """
+        Aurora Serverless v2 capacity. Mutually exclusive with instanceClass.
+        """
+        return pulumi.get(self, "serverless_v2")
+
+    @serverless_v2.setter
+    def serverless_v2(self, value: pulumi.Input[Optional['ServerlessV2ScalingArgs']]):
+        pulumi.set(self, "serverless_v2", value)
+
+    @_builtins.property
+    @pulumi.getter(name="skipFinalSnapshot")
+    def skip_final_snapshot(self) -> pulumi.Input[Optional[_builtins.bool]]:
+        """
+        Delete the clusters without a final snapshot. When false, finalSnapshotIdentifier (or a derived name) is used for the primary's final snapshot.
+        """
+        return pulumi.get(self, "skip_final_snapshot")
+
+    @skip_final_snapshot.setter
+    def skip_final_snapshot(self, value: pulumi.Input[Optional[_builtins.bool]]):
+        pulumi.set(self, "skip_final_snapshot", value)
+
+    @_builtins.property
+    @pulumi.getter(name="storageEncrypted")
+    def storage_encrypted(self) -> pulumi.Input[Optional[_builtins.bool]]:
+        """
+        Encrypt storage at rest in both regions. Changing it replaces the database.
+        """
+        return pulumi.get(self, "storage_encrypted")
+
+    @storage_encrypted.setter
+    def storage_encrypted(self, value: pulumi.Input[Optional[_builtins.bool]]):
+        pulumi.set(self, "storage_encrypted", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def tags(self) -> pulumi.Input[Optional[Mapping[str, pulumi.Input[_builtins.str]]]]:
+        """
+        Tags for the global cluster, both regional clusters and their instances, merged over the provider's defaultTags.
+        """
+        return pulumi.get(self, "tags")
+
+    @tags.setter
+    def tags(self, value: pulumi.Input[Optional[Mapping[str, pulumi.Input[_builtins.str]]]]):
+        pulumi.set(self, "tags", value)
+
+
+class MultiRegionDRDnsArgsDict(TypedDict):
+    """
+    The inputs of the DnsFailover the component creates; regions come from the component.
+    """
+    primary_endpoint: pulumi.Input[_builtins.str]
+    """
+    Endpoint in the primary region: an IPv4 address for A, an IPv6 address for AAAA, a hostname for CNAME. Also what the primary health check probes.
+    """
+    record_name: pulumi.Input[_builtins.str]
+    """
+    Record name, relative to the zone (api) or fully qualified (api.example.com). Changing it replaces the records.
+    """
+    secondary_endpoint: pulumi.Input[_builtins.str]
+    """
+    Endpoint in the secondary region, with the same rules as primaryEndpoint; must differ from it.
+    """
+    health_check: NotRequired[pulumi.Input[Optional['HealthCheckSettingsArgsDict']]]
+    """
+    Health check settings for both endpoints.
+    """
+    hosted_zone_id: NotRequired[pulumi.Input[Optional[_builtins.str]]]
+    """
+    ID of the public or private hosted zone that holds the records. Either hostedZoneId or zoneName is required.
+    """
+    primary_alias: NotRequired[pulumi.Input[Optional['AliasTargetArgsDict']]]
+    """
+    Alias target for the primary record instead of an address record. The health check still probes primaryEndpoint.
+    """
+    record_type: NotRequired[pulumi.Input[Optional[_builtins.str]]]
+    """
+    A, AAAA or CNAME. Ignored for alias records' address checks. Changing it replaces the records.
+    """
+    secondary_alias: NotRequired[pulumi.Input[Optional['AliasTargetArgsDict']]]
+    """
+    Alias target for the secondary record instead of an address record. The health check still probes secondaryEndpoint.
+    """
+    tags: NotRequired[pulumi.Input[Optional[Mapping[str, pulumi.Input[_builtins.str]]]]]
+    """
+    Tags for both health checks, merged over the provider's defaultTags.
+    """
+    ttl: NotRequired[pulumi.Input[Optional[_builtins.int]]]
+    """
+    TTL of the records in seconds, 0-2147483647 (ignored for alias records). Keep it at 60 or less so clients follow a failover quickly.
+    """
+    zone_name: NotRequired[pulumi.Input[Optional[_builtins.str]]]
+    """
+    Name of the hosted zone, looked up when hostedZoneId is unset (for example example.com).
+    """
+
+@pulumi.input_type
+class MultiRegionDRDnsArgs:
+    def __init__(__self__, *,
+                 primary_endpoint: pulumi.Input[_builtins.str],
+                 record_name: pulumi.Input[_builtins.str],
+                 secondary_endpoint: pulumi.Input[_builtins.str],
+                 health_check: pulumi.Input[Optional['HealthCheckSettingsArgs']] = None,
+                 hosted_zone_id: pulumi.Input[Optional[_builtins.str]] = None,
+                 primary_alias: pulumi.Input[Optional['AliasTargetArgs']] = None,
+                 record_type: pulumi.Input[Optional[_builtins.str]] = None,
+                 secondary_alias: pulumi.Input[Optional['AliasTargetArgs']] = None,
+                 tags: pulumi.Input[Optional[Mapping[str, pulumi.Input[_builtins.str]]]] = None,
+                 ttl: pulumi.Input[Optional[_builtins.int]] = None,
+                 zone_name: pulumi.Input[Optional[_builtins.str]] = None):
+        """
+        The inputs of the DnsFailover the component creates; regions come from the component.
+
+        :param pulumi.Input[_builtins.str] primary_endpoint: Endpoint in the primary region: an IPv4 address for A, an IPv6 address for AAAA, a hostname for CNAME. Also what the primary health check probes.
+        :param pulumi.Input[_builtins.str] record_name: Record name, relative to the zone (api) or fully qualified (api.example.com). Changing it replaces the records.
+        :param pulumi.Input[_builtins.str] secondary_endpoint: Endpoint in the secondary region, with the same rules as primaryEndpoint; must differ from it.
+        :param pulumi.Input['HealthCheckSettingsArgs'] health_check: Health check settings for both endpoints.
+        :param pulumi.Input[_builtins.str] hosted_zone_id: ID of the public or private hosted zone that holds the records. Either hostedZoneId or zoneName is required.
+        :param pulumi.Input['AliasTargetArgs'] primary_alias: Alias target for the primary record instead of an address record. The health check still probes primaryEndpoint.
+        :param pulumi.Input[_builtins.str] record_type: A, AAAA or CNAME. Ignored for alias records' address checks. Changing it replaces the records.
+        :param pulumi.Input['AliasTargetArgs'] secondary_alias: Alias target for the secondary record instead of an address record. The health check still probes secondaryEndpoint.
+        :param pulumi.Input[Mapping[str, pulumi.Input[_builtins.str]]] tags: Tags for both health checks, merged over the provider's defaultTags.
+        :param pulumi.Input[_builtins.int] ttl: TTL of the records in seconds, 0-2147483647 (ignored for alias records). Keep it at 60 or less so clients follow a failover quickly.
+        :param pulumi.Input[_builtins.str] zone_name: Name of the hosted zone, looked up when hostedZoneId is unset (for example example.com).
+        """
+        pulumi.set(__self__, "primary_endpoint", primary_endpoint)
+        pulumi.set(__self__, "record_name", record_name)
+        pulumi.set(__self__, "secondary_endpoint", secondary_endpoint)
+        if health_check is not None:
+            pulumi.set(__self__, "health_check", health_check)
+        if hosted_zone_id is not None:
+            pulumi.set(__self__, "hosted_zone_id", hosted_zone_id)
+        if primary_alias is not None:
+            pulumi.set(__self__, "primary_alias", primary_alias)
+        if record_type is None:
+            record_type = 'CNAME'
+        if record_type is not None:
+            pulumi.set(__self__, "record_type", record_type)
+        if secondary_alias is not None:
+            pulumi.set(__self__, "secondary_alias", secondary_alias)
+        if tags is not None:
+            pulumi.set(__self__, "tags", tags)
+        if ttl is None:
+            ttl = 60
+        if ttl is not None:
+            pulumi.set(__self__, "ttl", ttl)
+        if zone_name is not None:
+            pulumi.set(__self__, "zone_name", zone_name)
+
+    @_builtins.property
+    @pulumi.getter(name="primaryEndpoint")
+    def primary_endpoint(self) -> pulumi.Input[_builtins.str]:
+        """
+        Endpoint in the primary region: an IPv4 address for A, an IPv6 address for AAAA, a hostname for CNAME. Also what the primary health check probes.
+        """
+        return pulumi.get(self, "primary_endpoint")
+
+    @primary_endpoint.setter
+    def primary_endpoint(self, value: pulumi.Input[_builtins.str]):
+        pulumi.set(self, "primary_endpoint", value)
+
+    @_builtins.property
+    @pulumi.getter(name="recordName")
+    def record_name(self) -> pulumi.Input[_builtins.str]:
+        """
+        Record name, relative to the zone (api) or fully qualified (api.example.com). Changing it replaces the records.
+        """
+        return pulumi.get(self, "record_name")
+
+    @record_name.setter
+    def record_name(self, value: pulumi.Input[_builtins.str]):
+        pulumi.set(self, "record_name", value)
+
+    @_builtins.property
+    @pulumi.getter(name="secondaryEndpoint")
+    def secondary_endpoint(self) -> pulumi.Input[_builtins.str]:
+        """
+        Endpoint in the secondary region, with the same rules as primaryEndpoint; must differ from it.
+        """
+        return pulumi.get(self, "secondary_endpoint")
+
+    @secondary_endpoint.setter
+    def secondary_endpoint(self, value: pulumi.Input[_builtins.str]):
+        pulumi.set(self, "secondary_endpoint", value)
+
+    @_builtins.property
+    @pulumi.getter(name="healthCheck")
+    def health_check(self) -> pulumi.Input[Optional['HealthCheckSettingsArgs']]:
+        """
+        Health check settings for both endpoints.
+        """
+        return pulumi.get(self, "health_check")
+
+    @health_check.setter
+    def health_check(self, value: pulumi.Input[Optional['HealthCheckSettingsArgs']]):
+        pulumi.set(self, "health_check", value)
+
+    @_builtins.property
+    @pulumi.getter(name="hostedZoneId")
+    def hosted_zone_id(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        ID of the public or private hosted zone that holds the records. Either hostedZoneId or zoneName is required.
+        """
+        return pulumi.get(self, "hosted_zone_id")
+
+    @hosted_zone_id.setter
+    def hosted_zone_id(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "hosted_zone_id", value)
+
+    @_builtins.property
+    @pulumi.getter(name="primaryAlias")
+    def primary_alias(self) -> pulumi.Input[Optional['AliasTargetArgs']]:
+        """
+        Alias target for the primary record instead of an address record. The health check still probes primaryEndpoint.
+        """
+        return pulumi.get(self, "primary_alias")
+
+    @primary_alias.setter
+    def primary_alias(self, value: pulumi.Input[Optional['AliasTargetArgs']]):
+        pulumi.set(self, "primary_alias", value)
+
+    @_builtins.property
+    @pulumi.getter(name="recordType")
+    def record_type(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        A, AAAA or CNAME. Ignored for alias records' address checks. Changing it replaces the records.
+        """
+        return pulumi.get(self, "record_type")
+
+    @record_type.setter
+    def record_type(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "record_type", value)
+
+    @_builtins.property
+    @pulumi.getter(name="secondaryAlias")
+    def secondary_alias(self) -> pulumi.Input[Optional['AliasTargetArgs']]:
+        """
+        Alias target for the secondary record instead of an address record. The health check still probes secondaryEndpoint.
+        """
+        return pulumi.get(self, "secondary_alias")
+
+    @secondary_alias.setter
+    def secondary_alias(self, value: pulumi.Input[Optional['AliasTargetArgs']]):
+        pulumi.set(self, "secondary_alias", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def tags(self) -> pulumi.Input[Optional[Mapping[str, pulumi.Input[_builtins.str]]]]:
+        """
+        Tags for both health checks, merged over the provider's defaultTags.
+        """
+        return pulumi.get(self, "tags")
+
+    @tags.setter
+    def tags(self, value: pulumi.Input[Optional[Mapping[str, pulumi.Input[_builtins.str]]]]):
+        pulumi.set(self, "tags", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def ttl(self) -> pulumi.Input[Optional[_builtins.int]]:
+        """
+        TTL of the records in seconds, 0-2147483647 (ignored for alias records). Keep it at 60 or less so clients follow a failover quickly.
+        """
+        return pulumi.get(self, "ttl")
+
+    @ttl.setter
+    def ttl(self, value: pulumi.Input[Optional[_builtins.int]]):
+        pulumi.set(self, "ttl", value)
+
+    @_builtins.property
+    @pulumi.getter(name="zoneName")
+    def zone_name(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        Name of the hosted zone, looked up when hostedZoneId is unset (for example example.com).
+        """
+        return pulumi.get(self, "zone_name")
+
+    @zone_name.setter
+    def zone_name(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "zone_name", value)
 
 
 class RegionSettingsArgsDict(TypedDict):

@@ -102,7 +102,27 @@ const retries: number = mrdr.config.maxRetries;
 const endpoints: { [key: string]: string } | undefined = mrdr.config.endpoints;
 const profile: string | undefined = mrdr.config.profile;
 
+// The component: each block is typed as its child's arguments; regions come from the component.
+const drDatabase: inputs.MultiRegionDRDatabaseArgs = {
+    engine: "aurora-postgresql",
+    masterUsername: "admin",
+    masterPassword: pulumi.secret("correct-horse-battery"),
+    serverlessV2: serverless,
+};
+const drDns: inputs.MultiRegionDRDnsArgs = { recordName: "api", primaryEndpoint: "a", secondaryEndpoint: "b", healthCheck: check };
+const dr = new mrdr.MultiRegionDR("payments", {
+    primaryRegion: "us-east-1",
+    secondaryRegion: "us-west-2",
+    activeRegion: "primary",
+    database: drDatabase,
+    dns: drDns,
+}, { providers: [provider], protect: true });
+const drFqdn: pulumi.Output<string | undefined> = dr.fqdn;
+const drActive: pulumi.Output<string> = dr.activeRegion;
+const drWriter: pulumi.Output<string | undefined> = dr.writerEndpoint;
+
 export const outputs_ = {
+    drFqdn, drActive, drWriter,
     providerRegion, arn, writer, writerRegion, password, readerEndpoint, instances, isWriter, settings, scaling,
     retention, tags, fqdn, answering, healthCheck, primaryAlias, checkIds, sets, isDb, regionFromConfig, retries,
     endpoints, profile, secondaryRegion: mrdr.config.secondaryRegion, defaultTags: mrdr.config.defaultTags,

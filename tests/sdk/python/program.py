@@ -123,6 +123,22 @@ sets = [dns.primary_set_identifier, dns.secondary_set_identifier, dns.record_typ
 looked: mrdr.GlobalDatabase = mrdr.GlobalDatabase.get("existing", "orders", opts=pulumi.ResourceOptions(provider=provider))
 looked_dns: mrdr.DnsFailover = mrdr.DnsFailover.get("existing-dns", "Z1_api")
 
+# The component: each block is typed as its child's arguments; regions come from the component.
+dr = mrdr.MultiRegionDR(
+    "payments",
+    primary_region="us-east-1",
+    secondary_region="us-west-2",
+    active_region="primary",
+    database=mrdr.MultiRegionDRDatabaseArgs(
+        engine="aurora-postgresql", master_username="admin", master_password=pulumi.Output.secret("pw-long-enough"),
+        instance_class="db.r6g.large",
+    ),
+    dns=mrdr.MultiRegionDRDnsArgs(record_name="api", primary_endpoint="a", secondary_endpoint="b"),
+    opts=pulumi.ResourceOptions(providers=[provider], protect=True),
+)
+dr_fqdn: pulumi.Output[Optional[str]] = dr.fqdn
+dr_active: pulumi.Output[str] = dr.active_region
+
 region_from_config: str = mrdr.config.primary_region
 secondary_from_config: str = mrdr.config.secondary_region
 retries: int = mrdr.config.max_retries
@@ -131,3 +147,5 @@ default_tags: Optional[str] = mrdr.config.default_tags
 profile: Optional[str] = mrdr.config.profile
 
 pulumi.export("arn", arn)
+pulumi.export("drFqdn", dr_fqdn)
+pulumi.export("drActive", dr_active)

@@ -1,0 +1,380 @@
+//! Construct of MultiRegionDR against a recording ResourceMonitor that answers as the engine does
+//! (URNs built the engine's way, `{}` for components, unknowns in preview): the RegisterResource
+//! sequence, the URNs, the options passed to the children, and the reply.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use multiregion_dr::config::ProviderConfig;
+use multiregion_dr::resources::registry;
+use multiregion_dr::rpc::codec::{decode_opt, encode_struct};
+use multiregion_dr::rpc::construct::construct;
+use multiregion_dr::value::{OutputValue, Value};
+use pulumi_gestalt_proto::pulumi::pulumirpc as rpc;
+use rpc::resource_monitor_server::{ResourceMonitor, ResourceMonitorServer};
+use tokio_stream::wrappers::TcpListenerStream;
+use tonic::{Request, Response, Status};
+
+const STACK: &str = "dev";
+const PROJECT: &str = "proj";
+const PROVIDER_REF: &str =
+    "urn:pulumi:dev::proj::pulumi:providers:multiregion-dr::default_0_1_0::11111111-2222-3333-4444-555555555555";
+const PASSWORD_DEP: &str = "urn:pulumi:dev::proj::random:index:RandomPassword::pw";
+
+#[derive(Debug, Clone)]
+enum Call {
+    Register(rpc::RegisterResourceRequest),
+    Outputs(rpc::RegisterResourceOutputsRequest),
+}
+
+#[derive(Default)]
+struct Recorder {
+    calls: Mutex<Vec<Call>>,
+    /// URN → type, to build children's qualified types as the engine does.
+    types: Mutex<HashMap<String, String>>,
+    preview: bool,
+}
+
+impl Recorder {
+    fn urn(&self, parent: &str, ty: &str, name: &str) -> String {
+        let types = self.types.lock().unwrap();
+        let qualified = match types.get(parent) {
+            Some(parent_type) if parent_type != "pulumi:pulumi:Stack" => {
+                // the parent's qualified type is the third `::` field of its URN
+                let parent_qualified = parent.split("::").nth(2).unwrap_or(parent_type);
+                format!("{parent_qualified}${ty}")
+            }
+            _ => ty.to_string(),
+        };
+        format!("urn:pulumi:{STACK}::{PROJECT}::{qualified}::{name}")
+    }
+}
+
+#[tonic::async_trait]
+impl ResourceMonitor for Recorder {
+    async fn supports_feature(
+        &self,
+        _: Request<rpc::SupportsFeatureRequest>,
+    ) -> Result<Response<rpc::SupportsFeatureResponse>, Status> {
+        Ok(Response::new(rpc::SupportsFeatureResponse {
+            has_support: true,
+        }))
+    }
+    async fn invoke(
+        &self,
+        _: Request<rpc::ResourceInvokeRequest>,
+    ) -> Result<Response<rpc::InvokeResponse>, Status> {
+        Err(Status::unimplemented("invoke"))
+    }
+    async fn call(
+        &self,
+        _: Request<rpc::ResourceCallRequest>,
+    ) -> Result<Response<rpc::CallResponse>, Status> {
+        Err(Status::unimplemented("call"))
+    }
+    async fn read_resource(
+        &self,
+        _: Request<rpc::ReadResourceRequest>,
+    ) -> Result<Response<rpc::ReadResourceResponse>, Status> {
+        Err(Status::unimplemented("read"))
+    }
+    async fn register_resource(
+        &self,
+        request: Request<rpc::RegisterResourceRequest>,
+    ) -> Result<Response<rpc::RegisterResourceResponse>, Status> {
+        let req = request.into_inner();
+        let urn = self.urn(&req.parent, &req.r#type, &req.name);
+        self.types
+            .lock()
+            .unwrap()
+            .insert(urn.clone(), req.r#type.clone());
+        self.calls.lock().unwrap().push(Call::Register(req.clone()));
+        let object = if !req.custom {
+            Value::object::<_, String>([])
+        } else {
+            // a custom resource echoes its inputs plus the outputs only AWS can tell
+            let mut state = decode_opt(req.object.as_ref());
+            if let Value::Object(map) = &mut state {
+                let fqdn = if self.preview {
+                    Value::Unknown(multiregion_dr::value::UnknownKind::String)
+                } else {
+                    Value::string("api.example.com")
+                };
+                map.insert("fqdn".into(), fqdn);
+                map.insert("primaryRegion".into(), Value::string("us-east-1"));
+                map.insert("secondaryRegion".into(), Value::string("us-east-2"));
+            }
+            state
+        };
+        Ok(Response::new(rpc::RegisterResourceResponse {
+            urn,
+            id: if req.custom && !self.preview {
+                "id-1".into()
+            } else {
+                String::new()
+            },
+            object: Some(encode_struct(&object)),
+            ..Default::default()
+        }))
+    }
+    async fn register_resource_outputs(
+        &self,
+        request: Request<rpc::RegisterResourceOutputsRequest>,
+    ) -> Result<Response<()>, Status> {
+        self.calls
+            .lock()
+            .unwrap()
+            .push(Call::Outputs(request.into_inner()));
+        Ok(Response::new(()))
+    }
+    async fn register_stack_transform(
+        &self,
+        _: Request<rpc::Callback>,
+    ) -> Result<Response<()>, Status> {
+        Err(Status::unimplemented("transforms"))
+    }
+    async fn register_stack_invoke_transform(
+        &self,
+        _: Request<rpc::Callback>,
+    ) -> Result<Response<()>, Status> {
+        Err(Status::unimplemented("transforms"))
+    }
+    async fn register_resource_hook(
+        &self,
+        _: Request<rpc::RegisterResourceHookRequest>,
+    ) -> Result<Response<()>, Status> {
+        Err(Status::unimplemented("hooks"))
+    }
+    async fn register_error_hook(
+        &self,
+        _: Request<rpc::RegisterErrorHookRequest>,
+    ) -> Result<Response<()>, Status> {
+        Err(Status::unimplemented("hooks"))
+    }
+    async fn register_package(
+        &self,
+        _: Request<rpc::RegisterPackageRequest>,
+    ) -> Result<Response<rpc::RegisterPackageResponse>, Status> {
+        Err(Status::unimplemented("packages"))
+    }
+    async fn signal_and_wait_for_shutdown(&self, _: Request<()>) -> Result<Response<()>, Status> {
+        Ok(Response::new(()))
+    }
+}
+
+async fn monitor(preview: bool) -> (Arc<Recorder>, String) {
+    let recorder = Arc::new(Recorder {
+        preview,
+        ..Default::default()
+    });
+    recorder.types.lock().unwrap().insert(
+        format!("urn:pulumi:{STACK}::{PROJECT}::pulumi:pulumi:Stack::{PROJECT}-{STACK}"),
+        "pulumi:pulumi:Stack".into(),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = listener.local_addr().unwrap().to_string();
+    let service = ResourceMonitorServer::from_arc(recorder.clone());
+    tokio::spawn(
+        tonic::transport::Server::builder()
+            .add_service(service)
+            .serve_with_incoming(TcpListenerStream::new(listener)),
+    );
+    (recorder, address)
+}
+
+fn stack_urn() -> String {
+    format!("urn:pulumi:{STACK}::{PROJECT}::pulumi:pulumi:Stack::{PROJECT}-{STACK}")
+}
+
+fn dns_block() -> Value {
+    Value::from_json(&serde_json::json!({
+        "zoneName": "example.com", "recordName": "api",
+        "primaryEndpoint": "a.example.com", "secondaryEndpoint": "b.example.com", "ttl": 30,
+    }))
+}
+
+fn database_block(password: Value) -> Value {
+    let mut block = Value::from_json(&serde_json::json!({
+        "engine": "aurora-postgresql", "masterUsername": "app", "instanceClass": "db.r6g.large",
+    }));
+    if let Value::Object(map) = &mut block {
+        map.insert("masterPassword".into(), password);
+    }
+    block
+}
+
+fn request(address: &str, inputs: Value, preview: bool) -> rpc::ConstructRequest {
+    rpc::ConstructRequest {
+        project: PROJECT.into(),
+        stack: STACK.into(),
+        dry_run: preview,
+        monitor_endpoint: address.into(),
+        r#type: "multiregion-dr:index:MultiRegionDR".into(),
+        name: "payments".into(),
+        parent: stack_urn(),
+        inputs: Some(encode_struct(&inputs)),
+        providers: HashMap::from([("multiregion-dr".to_string(), PROVIDER_REF.to_string())]),
+        protect: Some(true),
+        ignore_changes: vec!["dns.ttl".into()],
+        custom_timeouts: Some(rpc::construct_request::CustomTimeouts {
+            create: "45m".into(),
+            update: String::new(),
+            delete: "30m".into(),
+        }),
+        accepts_output_values: true,
+        ..Default::default()
+    }
+}
+
+fn registrations(recorder: &Recorder) -> Vec<rpc::RegisterResourceRequest> {
+    recorder
+        .calls
+        .lock()
+        .unwrap()
+        .iter()
+        .filter_map(|c| match c {
+            Call::Register(r) => Some(r.clone()),
+            Call::Outputs(_) => None,
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn construct_registers_component_then_children_then_outputs() {
+    let (recorder, address) = monitor(false).await;
+    let password = Value::Output(OutputValue {
+        value: Some(Box::new(Value::string("a-long-password"))),
+        secret: true,
+        dependencies: vec![PASSWORD_DEP.into()],
+    });
+    let inputs = Value::object([
+        ("activeRegion", Value::string("primary")),
+        ("dns", dns_block()),
+        ("database", database_block(password)),
+    ]);
+    let reply = construct(
+        request(&address, inputs, false),
+        &registry(),
+        &ProviderConfig::default(),
+    )
+    .await
+    .expect("construct");
+
+    let component_urn =
+        "urn:pulumi:dev::proj::multiregion-dr:index:MultiRegionDR::payments".to_string();
+    assert_eq!(reply.urn, component_urn);
+
+    let calls = recorder.calls.lock().unwrap().clone();
+    // the component first, exactly as asked; the outputs last, after every child
+    let Call::Register(first) = &calls[0] else {
+        panic!("first call must register the component: {calls:?}")
+    };
+    assert_eq!(first.r#type, "multiregion-dr:index:MultiRegionDR");
+    assert_eq!(first.name, "payments");
+    assert_eq!(first.parent, stack_urn());
+    assert!(!first.custom);
+    assert_eq!(first.protect, Some(true));
+    assert!(matches!(calls.last(), Some(Call::Outputs(o)) if o.urn == component_urn));
+    assert_eq!(calls.len(), 4, "{calls:?}");
+
+    let children = registrations(&recorder);
+    let mut child_urns: Vec<String> = children[1..]
+        .iter()
+        .map(|c| recorder.urn(&c.parent, &c.r#type, &c.name))
+        .collect();
+    child_urns.sort();
+    assert_eq!(
+        child_urns,
+        vec![
+            "urn:pulumi:dev::proj::multiregion-dr:index:MultiRegionDR$multiregion-dr:index:DnsFailover::payments-dns",
+            "urn:pulumi:dev::proj::multiregion-dr:index:MultiRegionDR$multiregion-dr:index:GlobalDatabase::payments-db",
+        ]
+    );
+    for child in &children[1..] {
+        assert!(child.custom);
+        assert_eq!(child.parent, component_urn);
+        assert_eq!(child.provider, PROVIDER_REF);
+        assert_eq!(child.version, env!("CARGO_PKG_VERSION"));
+        assert_eq!(child.protect, Some(true));
+        assert_eq!(
+            child.custom_timeouts.as_ref().map(|t| t.create.as_str()),
+            Some("45m")
+        );
+        assert!(child.accept_secrets && child.supports_partial_values);
+    }
+    let dns = children.iter().find(|c| c.name == "payments-dns").unwrap();
+    assert_eq!(dns.ignore_changes, vec!["ttl".to_string()]);
+    let dns_inputs = decode_opt(dns.object.as_ref());
+    assert_eq!(
+        dns_inputs.get("activeRegion").and_then(Value::as_str),
+        Some("primary")
+    );
+
+    // the password's output value became a secret, and its dependency the child's
+    let db = children.iter().find(|c| c.name == "payments-db").unwrap();
+    let db_inputs = decode_opt(db.object.as_ref());
+    assert!(matches!(
+        db_inputs.get("masterPassword"),
+        Some(Value::Secret(_))
+    ));
+    assert!(db.dependencies.contains(&PASSWORD_DEP.to_string()));
+    assert_eq!(
+        db.property_dependencies["masterPassword"].urns,
+        vec![PASSWORD_DEP.to_string()]
+    );
+    assert!(db.property_dependencies["engine"].urns.is_empty());
+
+    // the reply: the children's key outputs, no id or urn, each depending on its child
+    let state = decode_opt(reply.state.as_ref());
+    assert_eq!(
+        state.get("fqdn").and_then(Value::as_str),
+        Some("api.example.com")
+    );
+    assert_eq!(
+        state.get("primaryRegion").and_then(Value::as_str),
+        Some("us-east-1")
+    );
+    assert!(state.get("id").is_none() && state.get("urn").is_none());
+    assert_eq!(
+        reply.state_dependencies["fqdn"].urns,
+        vec!["urn:pulumi:dev::proj::multiregion-dr:index:MultiRegionDR$multiregion-dr:index:DnsFailover::payments-dns".to_string()]
+    );
+}
+
+#[tokio::test]
+async fn preview_gives_unknown_outputs() {
+    let (_recorder, address) = monitor(true).await;
+    let inputs = Value::object([("dns", dns_block())]);
+    let reply = construct(
+        request(&address, inputs, true),
+        &registry(),
+        &ProviderConfig::default(),
+    )
+    .await
+    .expect("construct");
+    let state = decode_opt(reply.state.as_ref());
+    assert!(
+        state.get("fqdn").is_some_and(Value::is_unknown),
+        "{state:?}"
+    );
+}
+
+#[tokio::test]
+async fn bad_input_names_the_block_path_and_registers_nothing() {
+    let (recorder, address) = monitor(true).await;
+    let inputs = Value::object([("database", database_block(Value::Null))]);
+    let err = construct(
+        request(&address, inputs, true),
+        &registry(),
+        &ProviderConfig::default(),
+    )
+    .await
+    .expect_err("missing password");
+    assert_eq!(err.code(), tonic::Code::InvalidArgument);
+    assert!(
+        err.message().contains("database.masterPassword"),
+        "{}",
+        err.message()
+    );
+    assert!(recorder.calls.lock().unwrap().is_empty());
+}
