@@ -6,7 +6,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 export CARGO_TERM_COLOR := never
 
-.PHONY: all build release venv test lint test-rust test-python test-sdk sdk demo clean
+.PHONY: all build release venv test lint test-rust test-python test-sdk test-e2e examples sdk demo clean
 
 all: build
 
@@ -43,10 +43,18 @@ test-python: venv build
 test-sdk: venv
 	bash tests/sdk/run.sh
 
-test: lint test-rust test-python test-sdk
+# The examples through preview, up, a changed up, refresh and destroy, driven by the stand-in engine.
+test-e2e: venv build examples
+	$(PY) -m pytest -q tests/e2e
+
+# The Node.js SDK compiled into sdk/nodejs/bin, the examples' npm packages, the Python SDK in the venv.
+examples: venv
+	bash tests/e2e/prepare.sh
+
+test: lint test-rust test-python test-sdk test-e2e
 	@echo "all test suites passed"
 
-demo: venv build
+demo: venv build examples
 	$(PY) tests/demo/demo.py
 
 clean:

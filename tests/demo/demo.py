@@ -1,54 +1,45 @@
-"""The demo: the plugin, started as the Pulumi engine starts it, deploys a disaster-recovery pair
-(an Aurora global database and DNS failover) into the local AWS emulator, shows what exists in each
-region, then destroys it and shows that nothing is left.
+"""The demo: the TypeScript example (examples/typescript) goes through `preview`, `up` and `destroy`
+against the local AWS emulator, and what exists in each region is printed after up and after destroy.
 
-It drives the plugin over the real Pulumi provider protocol (Pulumi's own generated stubs), the way
-`pulumi preview`, `pulumi up` and `pulumi destroy` do. Run it with `make demo`.
+With a `pulumi` CLI on PATH it uses that (a local file backend in a scratch directory, the passphrase
+from PULUMI_CONFIG_PASSPHRASE or "demo"); otherwise the stand-in engine (tests/engine), which plays the
+engine's part of the protocol for the same program on the same SDK. It says which it used.
+Run it with `make demo`, which builds the plugin, the engine and the SDK first.
 """
 
+from __future__ import annotations
+
 import json
+import os
 import pathlib
+import shutil
 import subprocess
 import sys
+import tempfile
 import urllib.request
 
 import boto3
-from google.protobuf import struct_pb2
-from google.protobuf.json_format import MessageToDict, ParseDict
-from pulumi.runtime.proto import provider_pb2
 
-sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1] / "provider"))
-from plugin_process import REPO, launch, start_engine  # noqa: E402
-
-SIG = "4dabf18193072939515e22adb298388d"
-SECRET = "1b47061264138c4ac30d75fd1eb44270"
+REPO = pathlib.Path(__file__).resolve().parents[2]
+TARGET = pathlib.Path(os.environ.get("CARGO_TARGET_DIR", REPO / "target")) / "debug"
+EXAMPLE = REPO / "examples" / "typescript"
 PRIMARY, SECONDARY = "us-east-1", "us-east-2"
+CREDENTIALS = {"AWS_ACCESS_KEY_ID": "demo", "AWS_SECRET_ACCESS_KEY": "demo", "AWS_EC2_METADATA_DISABLED": "true"}
+PASSWORD = "demo-Passw0rd-only"
 
 
-def struct(d):
-    return ParseDict(d, struct_pb2.Struct())
-
-
-def show_engine_log(req):
-    kind = "status" if req.ephemeral else ["debug", "info", "warning", "error"][req.severity]
-    print(f"    [{kind}] {req.message}")
-
-
-def start_emulator():
-    proc = subprocess.Popen([str(REPO / "tests" / "emulator" / "serve")], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
-    url = proc.stdout.readline().decode().strip()
+def start_emulator() -> tuple[subprocess.Popen, str]:
+    serve = REPO / "tests" / "emulator" / "serve"
+    proc = subprocess.Popen([str(serve)], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    url = (proc.stdout.readline() if proc.stdout else "").strip()
     if not url.startswith("http://"):
         raise SystemExit(f"the emulator did not start (got {url!r})")
     return proc, url
 
 
-def inventory(url):
+def print_regions(url: str, title: str) -> None:
     with urllib.request.urlopen(f"{url}/_emulator/inventory") as r:
-        return json.load(r)
-
-
-def print_regions(url, title):
-    inv = inventory(url)
+        inv = json.load(r)
     rds, r53 = inv["rds"], inv["route53"]
     print(f"\n== {title}")
     for g in rds["global_clusters"]:
@@ -57,83 +48,104 @@ def print_regions(url, title):
     for region in (PRIMARY, SECONDARY):
         clusters = [c for c in rds["clusters"] if c["region"] == region]
         instances = [i for i in rds["instances"] if i["region"] == region]
+        tables = [t for t in inv.get("dynamodb", {}).get("tables", []) if t["region"] == region]
+        buckets = [b for b in inv.get("s3", {}).get("buckets", []) if b["region"] == region]
         print(f"  {region}:")
         for c in clusters:
             role = "writer" if c["is_writer"] else "reader"
-            print(f"    cluster {c['id']} ({c['status']}, {role}, {c['engine']} {c['engine_version']})")
+            print(f"    Aurora cluster {c['id']} ({c['status']}, {role}, {c['engine']} {c['engine_version']})")
         for i in instances:
-            print(f"    instance {i['id']} ({i['status']}) in {i['cluster']}")
-        if not clusters and not instances:
-            print("    (no Aurora cluster, no instance)")
+            print(f"    Aurora instance {i['id']} ({i['status']}) in {i['cluster']}")
+        for t in tables:
+            print(f"    DynamoDB table {t['name']} ({t['status']}), replicas: {', '.join(t['replicas']) or '-'}")
+        for b in buckets:
+            print(f"    S3 bucket {b['name']} ({b['objects']} object(s), versioning {b['versioning']})")
+        if not (clusters or instances or tables or buckets):
+            print("    (nothing)")
     checks = r53["health_checks"]
     records = [r for z in r53["hosted_zones"] for r in z["records"] if r["failover"]]
-    print(f"  route53: {len(checks)} health check(s), {len(records)} failover record(s)")
+    print(f"  Route 53 (global): {len(checks)} health check(s), {len(records)} failover record(s)")
     for r in records:
-        print(f"    {r['failover']:9} {r['name']} {r['type']} -> {', '.join(r['values'])} (set {r['set_identifier']})")
+        print(f"    {r['failover']:9} {r['name']} {r['type']} -> {', '.join(r['values'])}")
 
 
-def deploy(stub, token, name, inputs, preview):
-    urn = f"urn:pulumi:demo::dr-demo::{token}::{name}"
-    checked = stub.Check(provider_pb2.CheckRequest(urn=urn, type=token, name=name, olds=struct({}), news=struct(inputs), randomSeed=name.encode()))
-    if checked.failures:
-        raise SystemExit(f"{name}: " + "; ".join(f"{f.property}: {f.reason}" for f in checked.failures))
-    created = stub.Create(provider_pb2.CreateRequest(urn=urn, type=token, name=name, properties=checked.inputs, preview=preview, timeout=600))
-    return urn, created
+def run(cmd: list[str], cwd: pathlib.Path, env: dict[str, str]) -> None:
+    print(f"\n$ {' '.join(cmd)}", flush=True)
+    code = subprocess.run(cmd, cwd=cwd, env=env).returncode
+    if code != 0:
+        raise SystemExit(f"`{' '.join(cmd[:2])}` failed with exit code {code}")
 
 
-def main():
-    emu, url = start_emulator()
-    engine = start_engine(echo=show_engine_log)
-    plugin = launch(engine.address, env={"AWS_ACCESS_KEY_ID": "demo", "AWS_SECRET_ACCESS_KEY": "demo"})
+class RealCli:
+    """The real pulumi CLI, with a file backend in the scratch directory."""
+
+    def __init__(self, cli: str, work: pathlib.Path, endpoints: str) -> None:
+        self.cli, self.work = cli, work
+        # The plugin is found on PATH as an ambient plugin, as for a locally built provider.
+        self.env = {
+            **os.environ,
+            **CREDENTIALS,
+            "PATH": f"{TARGET}{os.pathsep}{os.environ.get('PATH', '')}",
+            "PULUMI_BACKEND_URL": f"file://{work / 'backend'}",
+            "PULUMI_CONFIG_PASSPHRASE": os.environ.get("PULUMI_CONFIG_PASSPHRASE", "demo"),
+            "PULUMI_SKIP_UPDATE_CHECK": "true",
+        }
+        (work / "backend").mkdir()
+        run([cli, "stack", "init", "dev", "--non-interactive"], work / "program", self.env)
+        run([cli, "config", "set", "multiregion-dr:endpoints", endpoints], work / "program", self.env)
+        run([cli, "config", "set", "--secret", "dbPassword", PASSWORD], work / "program", self.env)
+
+    def __call__(self, operation: str) -> None:
+        flags = {"preview": [], "up": ["--yes", "--skip-preview"], "destroy": ["--yes", "--skip-preview"]}[operation]
+        run([self.cli, operation, "--non-interactive", *flags], self.work / "program", self.env)
+
+
+class StandIn:
+    """The stand-in engine (tests/engine)."""
+
+    def __init__(self, work: pathlib.Path, endpoints: str) -> None:
+        self.work = work
+        self.env = {**os.environ, **CREDENTIALS}
+        self.args = ["--cwd", str(work / "program"), "--stack", "dev", "--state", str(work / "state.json"),
+                     "--plugin", str(TARGET / "pulumi-resource-multiregion-dr"),
+                     "--config", f"multiregion-dr:endpoints={endpoints}",
+                     "--secret-config", f"payments-dr:dbPassword={PASSWORD}"]
+
+    def __call__(self, operation: str) -> None:
+        run([str(TARGET / "dr-engine"), operation, *self.args], self.work, self.env)
+
+
+def main() -> None:
+    emulator, url = start_emulator()
+    work = pathlib.Path(tempfile.mkdtemp(prefix="dr-demo-"))
     try:
-        print(f"plugin pulumi-resource-multiregion-dr listening on port {plugin.port}; AWS emulator at {url}")
-        plugin.stub.Handshake(provider_pb2.ProviderHandshakeRequest(engine_address=engine.address))
-        endpoints = {s: url for s in ("rds", "route53", "dynamodb", "s3", "iam", "sts")}
-        plugin.stub.Configure(provider_pb2.ConfigureRequest(args=struct({
-            "primaryRegion": PRIMARY, "secondaryRegion": SECONDARY, "endpoints": endpoints, "defaultTags": {"app": "payments"},
-        })))
-        r53 = boto3.client("route53", endpoint_url=url, region_name=PRIMARY, aws_access_key_id="demo", aws_secret_access_key="demo")
-        zone = r53.create_hosted_zone(Name="payments.example.com", CallerReference="dr-demo")["HostedZone"]["Id"].split("/")[-1]
+        shutil.copytree(EXAMPLE, work / "program", ignore=shutil.ignore_patterns("node_modules", ".dr-engine", "bin"))
+        (work / "program" / "node_modules").symlink_to(EXAMPLE / "node_modules")
+        # The example points DNS at an existing hosted zone, as a real account would have.
+        r53 = boto3.client("route53", endpoint_url=url, region_name=PRIMARY,
+                           aws_access_key_id="demo", aws_secret_access_key="demo")
+        r53.create_hosted_zone(Name="payments.example.com", CallerReference="dr-demo")
+        endpoints = json.dumps({s: url for s in ("rds", "route53", "dynamodb", "s3", "iam", "sts")})
 
-        resources = [
-            ("multiregion-dr:index:GlobalDatabase", "payments-db", {
-                "engine": "aurora-postgresql", "engineVersion": "16.4", "databaseName": "payments",
-                "masterUsername": "app", "masterPassword": {SIG: SECRET, "value": "demo-Passw0rd"},
-                "instanceClass": "db.r6g.large", "skipFinalSnapshot": True,
-            }),
-            ("multiregion-dr:index:DnsFailover", "payments-api", {
-                "hostedZoneId": zone, "recordName": "api", "recordType": "CNAME",
-                "primaryEndpoint": "api.us-east-1.payments.example.com",
-                "secondaryEndpoint": "api.us-east-2.payments.example.com",
-                "healthCheck": {"type": "HTTPS", "resourcePath": "/health"},
-            }),
-        ]
-        print("\n== preview (no AWS call is made)")
-        for token, name, inputs in resources:
-            _, created = deploy(plugin.stub, token, name, inputs, preview=True)
-            unknown = [k for k, v in MessageToDict(created.properties).items() if v == "04da6b54-80e4-46f7-96ec-b56ff0331ba9" or v == "dd056dcd-154b-4c76-9bd3-c8f88648b5ff"]
-            print(f"  + {token} {name}: known after up: {', '.join(sorted(unknown))}")
+        print(f"AWS emulator at {url}; program: examples/typescript (scratch copy in {work})")
+        cli = shutil.which("pulumi")
+        engine: RealCli | StandIn
+        if cli:
+            print(f"using the real Pulumi CLI: {cli}")
+            engine = RealCli(cli, work, endpoints)
+        else:
+            print("no `pulumi` on PATH: using the stand-in engine (tests/engine), which drives the same program")
+            engine = StandIn(work, endpoints)
 
-        print("\n== up")
-        state = []
-        for token, name, inputs in resources:
-            urn, created = deploy(plugin.stub, token, name, inputs, preview=False)
-            out = MessageToDict(created.properties)
-            state.append((token, urn, created.id, created.properties))
-            summary = {k: out.get(k) for k in ("writerRegion", "globalWriterEndpoint", "fqdn", "primaryHealthCheckId", "secondaryHealthCheckId", "answeringRegion") if k in out}
-            print(f"  + {name} (id {created.id}): {json.dumps(summary)}")
+        engine("preview")
+        engine("up")
         print_regions(url, "what exists after up")
-
-        print("\n== destroy")
-        for token, urn, rid, props in reversed(state):
-            plugin.stub.Delete(provider_pb2.DeleteRequest(id=rid, urn=urn, type=token, properties=props, timeout=600))
-            print(f"  - {urn.rsplit('::', 1)[-1]}")
+        engine("destroy")
         print_regions(url, "what exists after destroy")
     finally:
-        plugin.stop()
-        engine.server.stop(0)
-        emu.terminate()
+        emulator.terminate()
+        shutil.rmtree(work, ignore_errors=True)
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

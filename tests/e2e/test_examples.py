@@ -1,0 +1,141 @@
+"""The examples, run as users run them (`pulumi preview`, `up`, a changed `up`, `refresh`, `destroy`),
+through the stand-in engine with the real Pulumi SDKs, against the AWS emulator. After each step the
+emulator is checked in both regions."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from harness import DB_PASSWORD, PRIMARY, SECONDARY, Emulator, Run, Stack, example_stack
+
+LANGUAGES = ["typescript", "python"]
+DR_PAIR = ["multiregion-dr:index:DnsFailover", "multiregion-dr:index:GlobalDatabase"]
+
+
+def ok(run: Run) -> Run:
+    assert run.code == 0 and run.summary.get("ok") is True, run.describe()
+    return run
+
+
+def aurora(emu: Emulator) -> dict:
+    rds = emu.inventory()["rds"]
+    return {
+        "globals": rds["global_clusters"],
+        "clusters": {region: [c for c in rds["clusters"] if c["region"] == region] for region in (PRIMARY, SECONDARY)},
+        "instances": {region: [i for i in rds["instances"] if i["region"] == region] for region in (PRIMARY, SECONDARY)},
+    }
+
+
+def failover_records(emu: Emulator) -> list[dict]:
+    zones = emu.inventory()["route53"]["hosted_zones"]
+    return [r for z in zones for r in z["records"] if r["failover"]]
+
+
+def record_ttls(emu: Emulator) -> set[int]:
+    r53 = emu.client("route53")
+    zone = r53.list_hosted_zones_by_name(DNSName="payments.example.com")["HostedZones"][0]["Id"]
+    sets = r53.list_resource_record_sets(HostedZoneId=zone)["ResourceRecordSets"]
+    return {s["TTL"] for s in sets if s.get("Failover")}
+
+
+def assert_nothing_left(emu: Emulator) -> None:
+    inv = emu.inventory()
+    leftovers = {
+        "global clusters": inv["rds"]["global_clusters"],
+        "clusters": inv["rds"]["clusters"],
+        "instances": inv["rds"]["instances"],
+        "health checks": inv["route53"]["health_checks"],
+        "failover records": failover_records(emu),
+    }
+    assert all(not v for v in leftovers.values()), f"left in AWS after destroy: {json.dumps(leftovers, indent=1)}"
+
+
+def state_text(stack: Stack) -> str:
+    return (stack.workdir / ".dr-engine" / "dev.json").read_text()
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_example_lifecycle(emulator: Emulator, tmp_path, language: str) -> None:
+    stack = example_stack(emulator, tmp_path, language)
+
+    # preview: both resources planned, nothing written to AWS, outputs unknown
+    emulator.clear_calls()
+    preview = ok(stack.run("preview"))
+    assert preview.ops("create") == DR_PAIR, preview.describe()
+    assert emulator.writes() == [], f"preview wrote to AWS: {emulator.writes()}"
+    assert aurora(emulator)["globals"] == []
+    assert not (stack.workdir / ".dr-engine" / "dev.json").exists() or not json.loads(state_text(stack))["resources"]
+
+    # up: a global cluster with its writer in the primary and a reader in the secondary; DNS pair
+    up = ok(stack.run("up"))
+    assert up.ops("create") == DR_PAIR, up.describe()
+    db = aurora(emulator)
+    assert len(db["globals"]) == 1, db
+    members = {m["region"]: m["is_writer"] for m in db["globals"][0]["members"]}
+    assert members == {PRIMARY: True, SECONDARY: False}, members
+    for region in (PRIMARY, SECONDARY):
+        assert len(db["clusters"][region]) == 1, (region, db)
+        assert len(db["instances"][region]) == 1, (region, db)
+    records = failover_records(emulator)
+    assert sorted(r["failover"] for r in records) == ["PRIMARY", "SECONDARY"], records
+    assert len(emulator.inventory()["route53"]["health_checks"]) == 2
+    outputs = up.summary["outputs"]
+    assert outputs["writerRegion"] == PRIMARY, outputs
+    assert outputs["apiFqdn"].rstrip(".") == "api.payments.example.com", outputs
+    assert set(outputs["healthCheckIds"]) == {"primary", "secondary"}, outputs
+    assert record_ttls(emulator) == {60}
+    # the password is a secret: wrapped in the state, never in plain text
+    assert DB_PASSWORD not in state_text(stack), "the master password is in the state in plain text"
+    assert "1b47061264138c4ac30d75fd1eb44270" in state_text(stack)
+
+    # a second up with nothing changed changes nothing
+    emulator.clear_calls()
+    same = ok(stack.run("up", "--expect-no-changes"))
+    assert same.ops("same") == DR_PAIR, same.describe()
+    assert emulator.writes() == [], f"an unchanged up wrote to AWS: {emulator.writes()}"
+
+    # a changed up: the TTL is updated in place; the database is untouched
+    stack.config["payments-dr:ttl"] = "30"
+    changed = ok(stack.run("up"))
+    assert changed.ops("update") == ["multiregion-dr:index:DnsFailover"], changed.describe()
+    assert changed.ops("same") == ["multiregion-dr:index:GlobalDatabase"], changed.describe()
+    assert changed.ops("replace") == [] and changed.ops("create") == [] and changed.ops("delete") == []
+    assert record_ttls(emulator) == {30}
+    assert len(aurora(emulator)["globals"]) == 1
+
+    # refresh: the state matches AWS
+    refreshed = ok(stack.run("refresh", "--expect-no-changes"))
+    assert refreshed.ops("same") == DR_PAIR, refreshed.describe()
+
+    # destroy: nothing left in either region
+    destroyed = ok(stack.run("destroy"))
+    assert destroyed.ops("delete") == DR_PAIR, destroyed.describe()
+    assert_nothing_left(emulator)
+    assert json.loads(state_text(stack))["resources"] == []
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_bad_input_fails_at_preview_naming_the_property(emulator: Emulator, tmp_path, language: str) -> None:
+    stack = example_stack(emulator, tmp_path, language)
+    stack.config["payments-dr:ttl"] = "-5"
+    emulator.clear_calls()
+    run = stack.run("preview")
+    assert run.code != 0, run.describe()
+    assert "ttl" in run.stdout + run.stderr, run.describe()
+    assert emulator.writes() == []
+
+
+def test_program_error_deletes_nothing(emulator: Emulator, tmp_path) -> None:
+    """A program that fails half-way must not be taken as "these resources are gone"."""
+    stack = example_stack(emulator, tmp_path, "python")
+    ok(stack.run("up"))
+    main = stack.workdir / "__main__.py"
+    main.write_text(main.read_text().replace("api = mrdr.DnsFailover(", "raise RuntimeError('boom')\napi = mrdr.DnsFailover("))
+    failed = stack.run("up")
+    assert failed.code != 0, failed.describe()
+    assert failed.ops("delete") == [], failed.describe()
+    assert len(failover_records(emulator)) == 2, "a failed program's resources were deleted"
+    ok(stack.run("destroy"))
+    assert_nothing_left(emulator)
