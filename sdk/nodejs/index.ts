@@ -15,6 +15,11 @@ export type GlobalDatabase = import("./globalDatabase").GlobalDatabase;
 export const GlobalDatabase: typeof import("./globalDatabase").GlobalDatabase = null as any;
 utilities.lazyLoad(exports, ["GlobalDatabase"], () => require("./globalDatabase"));
 
+export { GlobalTableArgs } from "./globalTable";
+export type GlobalTable = import("./globalTable").GlobalTable;
+export const GlobalTable: typeof import("./globalTable").GlobalTable = null as any;
+utilities.lazyLoad(exports, ["GlobalTable"], () => require("./globalTable"));
+
 export { MultiRegionDRArgs } from "./multiRegionDR";
 export type MultiRegionDR = import("./multiRegionDR").MultiRegionDR;
 export const MultiRegionDR: typeof import("./multiRegionDR").MultiRegionDR = null as any;
@@ -43,6 +48,8 @@ const _module = {
                 return new DnsFailover(name, <any>undefined, { urn })
             case "multiregion-dr:index:GlobalDatabase":
                 return new GlobalDatabase(name, <any>undefined, { urn })
+            case "multiregion-dr:index:GlobalTable":
+                return new GlobalTable(name, <any>undefined, { urn })
             case "multiregion-dr:index:MultiRegionDR":
                 return new MultiRegionDR(name, <any>undefined, { urn })
             default:

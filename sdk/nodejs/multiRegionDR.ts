@@ -61,6 +61,10 @@ export class MultiRegionDR extends pulumi.ComponentResource {
      */
     declare public readonly primaryRegion: pulumi.Output<string>;
     /**
+     * The table's ARN in the primary region.
+     */
+    declare public /*out*/ readonly primaryTableArn: pulumi.Output<string | undefined>;
+    /**
      * The secondary-region cluster's ARN.
      */
     declare public /*out*/ readonly secondaryClusterArn: pulumi.Output<string | undefined>;
@@ -76,6 +80,14 @@ export class MultiRegionDR extends pulumi.ComponentResource {
      * The secondary region the children use.
      */
     declare public readonly secondaryRegion: pulumi.Output<string>;
+    /**
+     * The replica's ARN in the secondary region.
+     */
+    declare public /*out*/ readonly secondaryTableArn: pulumi.Output<string | undefined>;
+    /**
+     * The global table's name (the same in both regions).
+     */
+    declare public /*out*/ readonly sessionTableName: pulumi.Output<string | undefined>;
     /**
      * The global writer endpoint: it follows the writer across regions.
      */
@@ -101,6 +113,7 @@ export class MultiRegionDR extends pulumi.ComponentResource {
             resourceInputs["dns"] = args ? pulumi.output(args.dns).apply(v => v === undefined ? undefined : inputs.multiRegionDRDnsArgsProvideDefaults(v)) : undefined;
             resourceInputs["primaryRegion"] = args?.primaryRegion;
             resourceInputs["secondaryRegion"] = args?.secondaryRegion;
+            resourceInputs["sessionTable"] = args ? pulumi.output(args.sessionTable).apply(v => v === undefined ? undefined : inputs.multiRegionDRSessionTableArgsProvideDefaults(v)) : undefined;
             resourceInputs["answeringRegion"] = undefined /*out*/;
             resourceInputs["fqdn"] = undefined /*out*/;
             resourceInputs["globalClusterArn"] = undefined /*out*/;
@@ -108,9 +121,12 @@ export class MultiRegionDR extends pulumi.ComponentResource {
             resourceInputs["primaryClusterArn"] = undefined /*out*/;
             resourceInputs["primaryClusterEndpoint"] = undefined /*out*/;
             resourceInputs["primaryHealthCheckId"] = undefined /*out*/;
+            resourceInputs["primaryTableArn"] = undefined /*out*/;
             resourceInputs["secondaryClusterArn"] = undefined /*out*/;
             resourceInputs["secondaryHealthCheckId"] = undefined /*out*/;
             resourceInputs["secondaryReaderEndpoint"] = undefined /*out*/;
+            resourceInputs["secondaryTableArn"] = undefined /*out*/;
+            resourceInputs["sessionTableName"] = undefined /*out*/;
             resourceInputs["writerEndpoint"] = undefined /*out*/;
             resourceInputs["writerRegion"] = undefined /*out*/;
         } else {
@@ -123,10 +139,13 @@ export class MultiRegionDR extends pulumi.ComponentResource {
             resourceInputs["primaryClusterEndpoint"] = undefined /*out*/;
             resourceInputs["primaryHealthCheckId"] = undefined /*out*/;
             resourceInputs["primaryRegion"] = undefined /*out*/;
+            resourceInputs["primaryTableArn"] = undefined /*out*/;
             resourceInputs["secondaryClusterArn"] = undefined /*out*/;
             resourceInputs["secondaryHealthCheckId"] = undefined /*out*/;
             resourceInputs["secondaryReaderEndpoint"] = undefined /*out*/;
             resourceInputs["secondaryRegion"] = undefined /*out*/;
+            resourceInputs["secondaryTableArn"] = undefined /*out*/;
+            resourceInputs["sessionTableName"] = undefined /*out*/;
             resourceInputs["writerEndpoint"] = undefined /*out*/;
             resourceInputs["writerRegion"] = undefined /*out*/;
         }
@@ -159,4 +178,8 @@ export interface MultiRegionDRArgs {
      * Standby region for every child; defaults to the provider's secondaryRegion.
      */
     secondaryRegion?: pulumi.Input<string | undefined>;
+    /**
+     * A DynamoDB global table for sessions or transactions: a GlobalTable named `<name>-sessions`.
+     */
+    sessionTable?: pulumi.Input<inputs.MultiRegionDRSessionTableArgs | undefined>;
 }

@@ -68,8 +68,14 @@ def test_example_lifecycle(emulator: Emulator, tmp_path, language: str) -> None:
     assert aurora(emulator)["globals"] == []
     assert not (stack.workdir / ".dr-engine" / "dev.json").exists() or not json.loads(state_text(stack))["resources"]
 
-    # up: a global cluster with its writer in the primary and a reader in the secondary; DNS pair
+    # up: a global cluster with its writer in the primary and a reader in the secondary; DNS pair.
+    # Instances take 6 s to become available, so the user sees progress while the provider waits.
+    emulator.control("POST", "lifecycle", {"rds": {"instance.creating": 6}})
     up = ok(stack.run("up"))
+    emulator.control("DELETE", "lifecycle")
+    status = [e for e in up.events if e.get("kind") == "log" and e.get("ephemeral")]
+    assert any("GlobalDatabase" in (e.get("urn") or "") and SECONDARY in e["message"] for e in status), (
+        f"no progress for the database wait in the engine log: {status}")
     assert up.ops("create") == DR_PAIR, up.describe()
     db = aurora(emulator)
     assert len(db["globals"]) == 1, db
@@ -114,6 +120,11 @@ def test_example_lifecycle(emulator: Emulator, tmp_path, language: str) -> None:
     assert destroyed.ops("delete") == DR_PAIR, destroyed.describe()
     assert_nothing_left(emulator)
     assert json.loads(state_text(stack))["resources"] == []
+
+    # the password appears in no output, log or event of any run
+    for n, run in enumerate(stack.runs):
+        for where, text in (("stdout", run.stdout), ("stderr", run.stderr), ("events", json.dumps(run.events))):
+            assert DB_PASSWORD not in text, f"run {n} leaked the master password in its {where}"
 
 
 @pytest.mark.parametrize("language", LANGUAGES)

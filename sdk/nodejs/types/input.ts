@@ -35,6 +35,81 @@ export function aliasTargetArgsProvideDefaults(val: AliasTargetArgs): AliasTarge
 }
 
 /**
+ * A key attribute of the table or of one of its indexes. Declare exactly the attributes that some key uses: DynamoDB refuses others, and other attributes need no declaration.
+ */
+export interface GlobalTableAttributeArgs {
+    /**
+     * Attribute name, 1-255 bytes.
+     */
+    name: pulumi.Input<string>;
+    /**
+     * S (string), N (number) or B (binary).
+     */
+    type: pulumi.Input<string>;
+}
+
+/**
+ * Server-side encryption of the replicas. Every DynamoDB table is encrypted; this chooses the key.
+ */
+export interface GlobalTableEncryptionArgs {
+    /**
+     * false: a key DynamoDB owns (no KMS charge). true: a KMS key, the AWS-managed aws/dynamodb key of each region unless a customer managed key is given below.
+     */
+    enabled: pulumi.Input<boolean>;
+    /**
+     * ARN of a customer managed KMS key in the primary region for the primary replica. KMS keys are regional: the ARN's region must be primaryRegion.
+     */
+    primaryKmsKeyArn?: pulumi.Input<string | undefined>;
+    /**
+     * ARN of a customer managed KMS key in the secondary region for the secondary replica. The ARN's region must be secondaryRegion.
+     */
+    secondaryKmsKeyArn?: pulumi.Input<string | undefined>;
+}
+
+/**
+ * A global secondary index. DynamoDB creates it on every replica. Indexes are added and removed in place, one at a time; changing an index's keys or projection deletes it and creates it again.
+ */
+export interface GlobalTableIndexArgs {
+    /**
+     * Partition key of the index; must be declared in attributes.
+     */
+    hashKey: pulumi.Input<string>;
+    /**
+     * Index name: 3-255 letters, digits, '_', '.' or '-'.
+     */
+    name: pulumi.Input<string>;
+    /**
+     * Attributes projected into the index besides the keys; only with projectionType INCLUDE. At most 100 summed over all indexes.
+     */
+    nonKeyAttributes?: pulumi.Input<pulumi.Input<string>[] | undefined>;
+    /**
+     * Attributes copied into the index: ALL, KEYS_ONLY, or INCLUDE (the keys plus nonKeyAttributes).
+     */
+    projectionType?: pulumi.Input<string | undefined>;
+    /**
+     * Sort key of the index; must be declared in attributes.
+     */
+    rangeKey?: pulumi.Input<string | undefined>;
+    /**
+     * Read capacity units of the index; required with billingMode PROVISIONED, not allowed otherwise.
+     */
+    readCapacity?: pulumi.Input<number | undefined>;
+    /**
+     * Write capacity units of the index; required with billingMode PROVISIONED, not allowed otherwise.
+     */
+    writeCapacity?: pulumi.Input<number | undefined>;
+}
+/**
+ * globalTableIndexArgsProvideDefaults sets the appropriate defaults for GlobalTableIndexArgs
+ */
+export function globalTableIndexArgsProvideDefaults(val: GlobalTableIndexArgs): GlobalTableIndexArgs {
+    return {
+        ...val,
+        projectionType: (val.projectionType) ?? "ALL",
+    };
+}
+
+/**
  * Route 53 health check settings, applied to both regions' endpoints.
  */
 export interface HealthCheckSettingsArgs {
@@ -241,6 +316,75 @@ export function multiRegionDRDnsArgsProvideDefaults(val: MultiRegionDRDnsArgs): 
         recordType: (val.recordType) ?? "CNAME",
         secondaryAlias: pulumi.output(val.secondaryAlias).apply(v => v === undefined ? undefined : inputs.aliasTargetArgsProvideDefaults(v)),
         ttl: (val.ttl) ?? 60,
+    };
+}
+
+/**
+ * The inputs of the GlobalTable the component creates; regions come from the component.
+ */
+export interface MultiRegionDRSessionTableArgs {
+    /**
+     * Every key attribute of the table and of its indexes, with its type, and no other. Changing the type of hashKey or rangeKey replaces the table; attributes of indexes change in place.
+     */
+    attributes: pulumi.Input<pulumi.Input<inputs.GlobalTableAttributeArgs>[]>;
+    /**
+     * PAY_PER_REQUEST (on demand) or PROVISIONED. AWS adds replicas to a PROVISIONED table only when its write capacity is managed by auto scaling, which this resource does not configure; prefer PAY_PER_REQUEST. DynamoDB limits how often the billing mode may change.
+     */
+    billingMode?: pulumi.Input<string | undefined>;
+    /**
+     * Protect both replicas from deletion. While true, destroying the resource is refused: set it to false and run `pulumi up` first.
+     */
+    deletionProtection?: pulumi.Input<boolean | undefined>;
+    /**
+     * Global secondary indexes, at most 20. Added and removed in place, one at a time, as DynamoDB requires.
+     */
+    globalSecondaryIndexes?: pulumi.Input<pulumi.Input<inputs.GlobalTableIndexArgs>[] | undefined>;
+    /**
+     * Partition key attribute of the table; must be declared in attributes. Changing it replaces the table.
+     */
+    hashKey: pulumi.Input<string>;
+    /**
+     * Table name, the same in both regions: 3-255 letters, digits, '_', '.' or '-'. Derived from the resource name when unset. Changing it replaces the table.
+     */
+    name?: pulumi.Input<string | undefined>;
+    /**
+     * Continuous backups with point-in-time restore, set on both replicas (it is each replica's own setting).
+     */
+    pointInTimeRecovery?: pulumi.Input<boolean | undefined>;
+    /**
+     * Sort key attribute of the table; must be declared in attributes. Changing it replaces the table.
+     */
+    rangeKey?: pulumi.Input<string | undefined>;
+    /**
+     * Read capacity units; required with billingMode PROVISIONED, not allowed otherwise.
+     */
+    readCapacity?: pulumi.Input<number | undefined>;
+    /**
+     * Encryption at rest. When unset, DynamoDB's own key.
+     */
+    serverSideEncryption?: pulumi.Input<inputs.GlobalTableEncryptionArgs | undefined>;
+    /**
+     * Tags for both replicas (DynamoDB does not copy tags between replicas; the provider sets them in each region), merged over the provider's defaultTags.
+     */
+    tags?: pulumi.Input<{[key: string]: pulumi.Input<string>} | undefined>;
+    /**
+     * Number attribute holding each item's expiry time in epoch seconds; items past it are deleted in every region. Unset turns TTL off. DynamoDB accepts one TTL change per hour.
+     */
+    ttlAttribute?: pulumi.Input<string | undefined>;
+    /**
+     * Write capacity units, the same in every replica; required with billingMode PROVISIONED, not allowed otherwise.
+     */
+    writeCapacity?: pulumi.Input<number | undefined>;
+}
+/**
+ * multiRegionDRSessionTableArgsProvideDefaults sets the appropriate defaults for MultiRegionDRSessionTableArgs
+ */
+export function multiRegionDRSessionTableArgsProvideDefaults(val: MultiRegionDRSessionTableArgs): MultiRegionDRSessionTableArgs {
+    return {
+        ...val,
+        billingMode: (val.billingMode) ?? "PAY_PER_REQUEST",
+        deletionProtection: (val.deletionProtection) ?? false,
+        pointInTimeRecovery: (val.pointInTimeRecovery) ?? true,
     };
 }
 

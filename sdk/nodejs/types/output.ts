@@ -73,6 +73,111 @@ export interface ClusterState {
 }
 
 /**
+ * A key attribute of the table or of one of its indexes. Declare exactly the attributes that some key uses: DynamoDB refuses others, and other attributes need no declaration.
+ */
+export interface GlobalTableAttribute {
+    /**
+     * Attribute name, 1-255 bytes.
+     */
+    name: string;
+    /**
+     * S (string), N (number) or B (binary).
+     */
+    type: string;
+}
+
+/**
+ * Server-side encryption of the replicas. Every DynamoDB table is encrypted; this chooses the key.
+ */
+export interface GlobalTableEncryption {
+    /**
+     * false: a key DynamoDB owns (no KMS charge). true: a KMS key, the AWS-managed aws/dynamodb key of each region unless a customer managed key is given below.
+     */
+    enabled: boolean;
+    /**
+     * ARN of a customer managed KMS key in the primary region for the primary replica. KMS keys are regional: the ARN's region must be primaryRegion.
+     */
+    primaryKmsKeyArn?: string;
+    /**
+     * ARN of a customer managed KMS key in the secondary region for the secondary replica. The ARN's region must be secondaryRegion.
+     */
+    secondaryKmsKeyArn?: string;
+}
+
+/**
+ * A global secondary index. DynamoDB creates it on every replica. Indexes are added and removed in place, one at a time; changing an index's keys or projection deletes it and creates it again.
+ */
+export interface GlobalTableIndex {
+    /**
+     * Partition key of the index; must be declared in attributes.
+     */
+    hashKey: string;
+    /**
+     * Index name: 3-255 letters, digits, '_', '.' or '-'.
+     */
+    name: string;
+    /**
+     * Attributes projected into the index besides the keys; only with projectionType INCLUDE. At most 100 summed over all indexes.
+     */
+    nonKeyAttributes?: string[];
+    /**
+     * Attributes copied into the index: ALL, KEYS_ONLY, or INCLUDE (the keys plus nonKeyAttributes).
+     */
+    projectionType?: string;
+    /**
+     * Sort key of the index; must be declared in attributes.
+     */
+    rangeKey?: string;
+    /**
+     * Read capacity units of the index; required with billingMode PROVISIONED, not allowed otherwise.
+     */
+    readCapacity?: number;
+    /**
+     * Write capacity units of the index; required with billingMode PROVISIONED, not allowed otherwise.
+     */
+    writeCapacity?: number;
+}
+/**
+ * globalTableIndexProvideDefaults sets the appropriate defaults for GlobalTableIndex
+ */
+export function globalTableIndexProvideDefaults(val: GlobalTableIndex): GlobalTableIndex {
+    return {
+        ...val,
+        projectionType: (val.projectionType) ?? "ALL",
+    };
+}
+
+/**
+ * What AWS reports about one region's replica table.
+ */
+export interface GlobalTableReplicaState {
+    /**
+     * Whether deletion protection is on for this replica.
+     */
+    deletionProtection: boolean;
+    /**
+     * The KMS key encrypting this replica, when it is not one DynamoDB owns.
+     */
+    kmsKeyArn?: string;
+    /**
+     * Whether point-in-time recovery is on for this replica.
+     */
+    pointInTimeRecovery: boolean;
+    /**
+     * AWS region of the replica.
+     */
+    region: string;
+    /**
+     * This replica's status as the other region's replica list reports it (ACTIVE, CREATING, CREATION_FAILED, INACCESSIBLE_ENCRYPTION_CREDENTIALS, ...). Absent when the other region has no table.
+     */
+    replicaStatus?: string;
+    /**
+     * The table's status in this region (ACTIVE, CREATING, UPDATING, ...).
+     */
+    tableStatus: string;
+}
+
+/**
  * Route 53 health check settings, applied to both regions' endpoints.
  */
 export interface HealthCheckSettings {

@@ -8,6 +8,7 @@ import typing
 # Export this package's modules as members:
 from .dns_failover import *
 from .global_database import *
+from .global_table import *
 from .multi_region_dr import *
 from .provider import *
 from ._inputs import *
@@ -30,6 +31,7 @@ _utilities.register(
   "classes": {
    "multiregion-dr:index:DnsFailover": "DnsFailover",
    "multiregion-dr:index:GlobalDatabase": "GlobalDatabase",
+   "multiregion-dr:index:GlobalTable": "GlobalTable",
    "multiregion-dr:index:MultiRegionDR": "MultiRegionDR"
   }
  }

@@ -17,12 +17,20 @@ from . import _utilities
 __all__ = [
     'AliasTargetArgs',
     'AliasTargetArgsDict',
+    'GlobalTableAttributeArgs',
+    'GlobalTableAttributeArgsDict',
+    'GlobalTableEncryptionArgs',
+    'GlobalTableEncryptionArgsDict',
+    'GlobalTableIndexArgs',
+    'GlobalTableIndexArgsDict',
     'HealthCheckSettingsArgs',
     'HealthCheckSettingsArgsDict',
     'MultiRegionDRDatabaseArgs',
     'MultiRegionDRDatabaseArgsDict',
     'MultiRegionDRDnsArgs',
     'MultiRegionDRDnsArgsDict',
+    'MultiRegionDRSessionTableArgs',
+    'MultiRegionDRSessionTableArgsDict',
     'RegionSettingsArgs',
     'RegionSettingsArgsDict',
     'ServerlessV2ScalingArgs',
@@ -101,6 +109,285 @@ class AliasTargetArgs:
     @evaluate_target_health.setter
     def evaluate_target_health(self, value: pulumi.Input[Optional[_builtins.bool]]):
         pulumi.set(self, "evaluate_target_health", value)
+
+
+class GlobalTableAttributeArgsDict(TypedDict):
+    """
+    A key attribute of the table or of one of its indexes. Declare exactly the attributes that some key uses: DynamoDB refuses others, and other attributes need no declaration.
+    """
+    name: pulumi.Input[_builtins.str]
+    """
+    Attribute name, 1-255 bytes.
+    """
+    type: pulumi.Input[_builtins.str]
+    """
+    S (string), N (number) or B (binary).
+    """
+
+@pulumi.input_type
+class GlobalTableAttributeArgs:
+    def __init__(__self__, *,
+                 name: pulumi.Input[_builtins.str],
+                 type: pulumi.Input[_builtins.str]):
+        """
+        A key attribute of the table or of one of its indexes. Declare exactly the attributes that some key uses: DynamoDB refuses others, and other attributes need no declaration.
+
+        :param pulumi.Input[_builtins.str] name: Attribute name, 1-255 bytes.
+        :param pulumi.Input[_builtins.str] type: S (string), N (number) or B (binary).
+        """
+        pulumi.set(__self__, "name", name)
+        pulumi.set(__self__, "type", type)
+
+    @_builtins.property
+    @pulumi.getter
+    def name(self) -> pulumi.Input[_builtins.str]:
+        """
+        Attribute name, 1-255 bytes.
+        """
+        return pulumi.get(self, "name")
+
+    @name.setter
+    def name(self, value: pulumi.Input[_builtins.str]):
+        pulumi.set(self, "name", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def type(self) -> pulumi.Input[_builtins.str]:
+        """
+        S (string), N (number) or B (binary).
+        """
+        return pulumi.get(self, "type")
+
+    @type.setter
+    def type(self, value: pulumi.Input[_builtins.str]):
+        pulumi.set(self, "type", value)
+
+
+class GlobalTableEncryptionArgsDict(TypedDict):
+    """
+    Server-side encryption of the replicas. Every DynamoDB table is encrypted; this chooses the key.
+    """
+    enabled: pulumi.Input[_builtins.bool]
+    """
+    false: a key DynamoDB owns (no KMS charge). true: a KMS key, the AWS-managed aws/dynamodb key of each region unless a customer managed key is given below.
+    """
+    primary_kms_key_arn: NotRequired[pulumi.Input[Optional[_builtins.str]]]
+    """
+    ARN of a customer managed KMS key in the primary region for the primary replica. KMS keys are regional: the ARN's region must be primaryRegion.
+    """
+    secondary_kms_key_arn: NotRequired[pulumi.Input[Optional[_builtins.str]]]
+    """
+    ARN of a customer managed KMS key in the secondary region for the secondary replica. The ARN's region must be secondaryRegion.
+    """
+
+@pulumi.input_type
+class GlobalTableEncryptionArgs:
+    def __init__(__self__, *,
+                 enabled: pulumi.Input[_builtins.bool],
+                 primary_kms_key_arn: pulumi.Input[Optional[_builtins.str]] = None,
+                 secondary_kms_key_arn: pulumi.Input[Optional[_builtins.str]] = None):
+        """
+        Server-side encryption of the replicas. Every DynamoDB table is encrypted; this chooses the key.
+
+        :param pulumi.Input[_builtins.bool] enabled: false: a key DynamoDB owns (no KMS charge). true: a KMS key, the AWS-managed aws/dynamodb key of each region unless a customer managed key is given below.
+        :param pulumi.Input[_builtins.str] primary_kms_key_arn: ARN of a customer managed KMS key in the primary region for the primary replica. KMS keys are regional: the ARN's region must be primaryRegion.
+        :param pulumi.Input[_builtins.str] secondary_kms_key_arn: ARN of a customer managed KMS key in the secondary region for the secondary replica. The ARN's region must be secondaryRegion.
+        """
+        pulumi.set(__self__, "enabled", enabled)
+        if primary_kms_key_arn is not None:
+            pulumi.set(__self__, "primary_kms_key_arn", primary_kms_key_arn)
+        if secondary_kms_key_arn is not None:
+            pulumi.set(__self__, "secondary_kms_key_arn", secondary_kms_key_arn)
+
+    @_builtins.property
+    @pulumi.getter
+    def enabled(self) -> pulumi.Input[_builtins.bool]:
+        """
+        false: a key DynamoDB owns (no KMS charge). true: a KMS key, the AWS-managed aws/dynamodb key of each region unless a customer managed key is given below.
+        """
+        return pulumi.get(self, "enabled")
+
+    @enabled.setter
+    def enabled(self, value: pulumi.Input[_builtins.bool]):
+        pulumi.set(self, "enabled", value)
+
+    @_builtins.property
+    @pulumi.getter(name="primaryKmsKeyArn")
+    def primary_kms_key_arn(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        ARN of a customer managed KMS key in the primary region for the primary replica. KMS keys are regional: the ARN's region must be primaryRegion.
+        """
+        return pulumi.get(self, "primary_kms_key_arn")
+
+    @primary_kms_key_arn.setter
+    def primary_kms_key_arn(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "primary_kms_key_arn", value)
+
+    @_builtins.property
+    @pulumi.getter(name="secondaryKmsKeyArn")
+    def secondary_kms_key_arn(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        ARN of a customer managed KMS key in the secondary region for the secondary replica. The ARN's region must be secondaryRegion.
+        """
+        return pulumi.get(self, "secondary_kms_key_arn")
+
+    @secondary_kms_key_arn.setter
+    def secondary_kms_key_arn(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "secondary_kms_key_arn", value)
+
+
+class GlobalTableIndexArgsDict(TypedDict):
+    """
+    A global secondary index. DynamoDB creates it on every replica. Indexes are added and removed in place, one at a time; changing an index's keys or projection deletes it and creates it again.
+    """
+    hash_key: pulumi.Input[_builtins.str]
+    """
+    Partition key of the index; must be declared in attributes.
+    """
+    name: pulumi.Input[_builtins.str]
+    """
+    Index name: 3-255 letters, digits, '_', '.' or '-'.
+    """
+    non_key_attributes: NotRequired[pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]]]
+    """
+    Attributes projected into the index besides the keys; only with projectionType INCLUDE. At most 100 summed over all indexes.
+    """
+    projection_type: NotRequired[pulumi.Input[Optional[_builtins.str]]]
+    """
+    Attributes copied into the index: ALL, KEYS_ONLY, or INCLUDE (the keys plus nonKeyAttributes).
+    """
+    range_key: NotRequired[pulumi.Input[Optional[_builtins.str]]]
+    """
+    Sort key of the index; must be declared in attributes.
+    """
+    read_capacity: NotRequired[pulumi.Input[Optional[_builtins.int]]]
+    """
+    Read capacity units of the index; required with billingMode PROVISIONED, not allowed otherwise.
+    """
+    write_capacity: NotRequired[pulumi.Input[Optional[_builtins.int]]]
+    """
+    Write capacity units of the index; required with billingMode PROVISIONED, not allowed otherwise.
+    """
+
+@pulumi.input_type
+class GlobalTableIndexArgs:
+    def __init__(__self__, *,
+                 hash_key: pulumi.Input[_builtins.str],
+                 name: pulumi.Input[_builtins.str],
+                 non_key_attributes: pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]] = None,
+                 projection_type: pulumi.Input[Optional[_builtins.str]] = None,
+                 range_key: pulumi.Input[Optional[_builtins.str]] = None,
+                 read_capacity: pulumi.Input[Optional[_builtins.int]] = None,
+                 write_capacity: pulumi.Input[Optional[_builtins.int]] = None):
+        """
+        A global secondary index. DynamoDB creates it on every replica. Indexes are added and removed in place, one at a time; changing an index's keys or projection deletes it and creates it again.
+
+        :param pulumi.Input[_builtins.str] hash_key: Partition key of the index; must be declared in attributes.
+        :param pulumi.Input[_builtins.str] name: Index name: 3-255 letters, digits, '_', '.' or '-'.
+        :param pulumi.Input[Sequence[pulumi.Input[_builtins.str]]] non_key_attributes: Attributes projected into the index besides the keys; only with projectionType INCLUDE. At most 100 summed over all indexes.
+        :param pulumi.Input[_builtins.str] projection_type: Attributes copied into the index: ALL, KEYS_ONLY, or INCLUDE (the keys plus nonKeyAttributes).
+        :param pulumi.Input[_builtins.str] range_key: Sort key of the index; must be declared in attributes.
+        :param pulumi.Input[_builtins.int] read_capacity: Read capacity units of the index; required with billingMode PROVISIONED, not allowed otherwise.
+        :param pulumi.Input[_builtins.int] write_capacity: Write capacity units of the index; required with billingMode PROVISIONED, not allowed otherwise.
+        """
+        pulumi.set(__self__, "hash_key", hash_key)
+        pulumi.set(__self__, "name", name)
+        if non_key_attributes is not None:
+            pulumi.set(__self__, "non_key_attributes", non_key_attributes)
+        if projection_type is None:
+            projection_type = 'ALL'
+        if projection_type is not None:
+            pulumi.set(__self__, "projection_type", projection_type)
+        if range_key is not None:
+            pulumi.set(__self__, "range_key", range_key)
+        if read_capacity is not None:
+            pulumi.set(__self__, "read_capacity", read_capacity)
+        if write_capacity is not None:
+            pulumi.set(__self__, "write_capacity", write_capacity)
+
+    @_builtins.property
+    @pulumi.getter(name="hashKey")
+    def hash_key(self) -> pulumi.Input[_builtins.str]:
+        """
+        Partition key of the index; must be declared in attributes.
+        """
+        return pulumi.get(self, "hash_key")
+
+    @hash_key.setter
+    def hash_key(self, value: pulumi.Input[_builtins.str]):
+        pulumi.set(self, "hash_key", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def name(self) -> pulumi.Input[_builtins.str]:
+        """
+        Index name: 3-255 letters, digits, '_', '.' or '-'.
+        """
+        return pulumi.get(self, "name")
+
+    @name.setter
+    def name(self, value: pulumi.Input[_builtins.str]):
+        pulumi.set(self, "name", value)
+
+    @_builtins.property
+    @pulumi.getter(name="nonKeyAttributes")
+    def non_key_attributes(self) -> pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]]:
+        """
+        Attributes projected into the index besides the keys; only with projectionType INCLUDE. At most 100 summed over all indexes.
+        """
+        return pulumi.get(self, "non_key_attributes")
+
+    @non_key_attributes.setter
+    def non_key_attributes(self, value: pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]]):
+        pulumi.set(self, "non_key_attributes", value)
+
+    @_builtins.property
+    @pulumi.getter(name="projectionType")
+    def projection_type(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        Attributes copied into the index: ALL, KEYS_ONLY, or INCLUDE (the keys plus nonKeyAttributes).
+        """
+        return pulumi.get(self, "projection_type")
+
+    @projection_type.setter
+    def projection_type(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "projection_type", value)
+
+    @_builtins.property
+    @pulumi.getter(name="rangeKey")
+    def range_key(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        Sort key of the index; must be declared in attributes.
+        """
+        return pulumi.get(self, "range_key")
+
+    @range_key.setter
+    def range_key(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "range_key", value)
+
+    @_builtins.property
+    @pulumi.getter(name="readCapacity")
+    def read_capacity(self) -> pulumi.Input[Optional[_builtins.int]]:
+        """
+        Read capacity units of the index; required with billingMode PROVISIONED, not allowed otherwise.
+        """
+        return pulumi.get(self, "read_capacity")
+
+    @read_capacity.setter
+    def read_capacity(self, value: pulumi.Input[Optional[_builtins.int]]):
+        pulumi.set(self, "read_capacity", value)
+
+    @_builtins.property
+    @pulumi.getter(name="writeCapacity")
+    def write_capacity(self) -> pulumi.Input[Optional[_builtins.int]]:
+        """
+        Write capacity units of the index; required with billingMode PROVISIONED, not allowed otherwise.
+        """
+        return pulumi.get(self, "write_capacity")
+
+    @write_capacity.setter
+    def write_capacity(self, value: pulumi.Input[Optional[_builtins.int]]):
+        pulumi.set(self, "write_capacity", value)
 
 
 class HealthCheckSettingsArgsDict(TypedDict):
@@ -923,6 +1210,284 @@ class MultiRegionDRDnsArgs:
     @zone_name.setter
     def zone_name(self, value: pulumi.Input[Optional[_builtins.str]]):
         pulumi.set(self, "zone_name", value)
+
+
+class MultiRegionDRSessionTableArgsDict(TypedDict):
+    """
+    The inputs of the GlobalTable the component creates; regions come from the component.
+    """
+    attributes: pulumi.Input[Sequence[pulumi.Input['GlobalTableAttributeArgsDict']]]
+    """
+    Every key attribute of the table and of its indexes, with its type, and no other. Changing the type of hashKey or rangeKey replaces the table; attributes of indexes change in place.
+    """
+    hash_key: pulumi.Input[_builtins.str]
+    """
+    Partition key attribute of the table; must be declared in attributes. Changing it replaces the table.
+    """
+    billing_mode: NotRequired[pulumi.Input[Optional[_builtins.str]]]
+    """
+    PAY_PER_REQUEST (on demand) or PROVISIONED. AWS adds replicas to a PROVISIONED table only when its write capacity is managed by auto scaling, which this resource does not configure; prefer PAY_PER_REQUEST. DynamoDB limits how often the billing mode may change.
+    """
+    deletion_protection: NotRequired[pulumi.Input[Optional[_builtins.bool]]]
+    """
+    Protect both replicas from deletion. While true, destroying the resource is refused: set it to false and run `pulumi up` first.
+    """
+    global_secondary_indexes: NotRequired[pulumi.Input[Optional[Sequence[pulumi.Input['GlobalTableIndexArgsDict']]]]]
+    """
+    Global secondary indexes, at most 20. Added and removed in place, one at a time, as DynamoDB requires.
+    """
+    name: NotRequired[pulumi.Input[Optional[_builtins.str]]]
+    """
+    Table name, the same in both regions: 3-255 letters, digits, '_', '.' or '-'. Derived from the resource name when unset. Changing it replaces the table.
+    """
+    point_in_time_recovery: NotRequired[pulumi.Input[Optional[_builtins.bool]]]
+    """
+    Continuous backups with point-in-time restore, set on both replicas (it is each replica's own setting).
+    """
+    range_key: NotRequired[pulumi.Input[Optional[_builtins.str]]]
+    """
+    Sort key attribute of the table; must be declared in attributes. Changing it replaces the table.
+    """
+    read_capacity: NotRequired[pulumi.Input[Optional[_builtins.int]]]
+    """
+    Read capacity units; required with billingMode PROVISIONED, not allowed otherwise.
+    """
+    server_side_encryption: NotRequired[pulumi.Input[Optional['GlobalTableEncryptionArgsDict']]]
+    """
+    Encryption at rest. When unset, DynamoDB's own key.
+    """
+    tags: NotRequired[pulumi.Input[Optional[Mapping[str, pulumi.Input[_builtins.str]]]]]
+    """
+    Tags for both replicas (DynamoDB does not copy tags between replicas; the provider sets them in each region), merged over the provider's defaultTags.
+    """
+    ttl_attribute: NotRequired[pulumi.Input[Optional[_builtins.str]]]
+    """
+    Number attribute holding each item's expiry time in epoch seconds; items past it are deleted in every region. Unset turns TTL off. DynamoDB accepts one TTL change per hour.
+    """
+    write_capacity: NotRequired[pulumi.Input[Optional[_builtins.int]]]
+    """
+    Write capacity units, the same in every replica; required with billingMode PROVISIONED, not allowed otherwise.
+    """
+
+@pulumi.input_type
+class MultiRegionDRSessionTableArgs:
+    def __init__(__self__, *,
+                 attributes: pulumi.Input[Sequence[pulumi.Input['GlobalTableAttributeArgs']]],
+                 hash_key: pulumi.Input[_builtins.str],
+                 billing_mode: pulumi.Input[Optional[_builtins.str]] = None,
+                 deletion_protection: pulumi.Input[Optional[_builtins.bool]] = None,
+                 global_secondary_indexes: pulumi.Input[Optional[Sequence[pulumi.Input['GlobalTableIndexArgs']]]] = None,
+                 name: pulumi.Input[Optional[_builtins.str]] = None,
+                 point_in_time_recovery: pulumi.Input[Optional[_builtins.bool]] = None,
+                 range_key: pulumi.Input[Optional[_builtins.str]] = None,
+                 read_capacity: pulumi.Input[Optional[_builtins.int]] = None,
+                 server_side_encryption: pulumi.Input[Optional['GlobalTableEncryptionArgs']] = None,
+                 tags: pulumi.Input[Optional[Mapping[str, pulumi.Input[_builtins.str]]]] = None,
+                 ttl_attribute: pulumi.Input[Optional[_builtins.str]] = None,
+                 write_capacity: pulumi.Input[Optional[_builtins.int]] = None):
+        """
+        The inputs of the GlobalTable the component creates; regions come from the component.
+
+        :param pulumi.Input[Sequence[pulumi.Input['GlobalTableAttributeArgs']]] attributes: Every key attribute of the table and of its indexes, with its type, and no other. Changing the type of hashKey or rangeKey replaces the table; attributes of indexes change in place.
+        :param pulumi.Input[_builtins.str] hash_key: Partition key attribute of the table; must be declared in attributes. Changing it replaces the table.
+        :param pulumi.Input[_builtins.str] billing_mode: PAY_PER_REQUEST (on demand) or PROVISIONED. AWS adds replicas to a PROVISIONED table only when its write capacity is managed by auto scaling, which this resource does not configure; prefer PAY_PER_REQUEST. DynamoDB limits how often the billing mode may change.
+        :param pulumi.Input[_builtins.bool] deletion_protection: Protect both replicas from deletion. While true, destroying the resource is refused: set it to false and run `pulumi up` first.
+        :param pulumi.Input[Sequence[pulumi.Input['GlobalTableIndexArgs']]] global_secondary_indexes: Global secondary indexes, at most 20. Added and removed in place, one at a time, as DynamoDB requires.
+        :param pulumi.Input[_builtins.str] name: Table name, the same in both regions: 3-255 letters, digits, '_', '.' or '-'. Derived from the resource name when unset. Changing it replaces the table.
+        :param pulumi.Input[_builtins.bool] point_in_time_recovery: Continuous backups with point-in-time restore, set on both replicas (it is each replica's own setting).
+        :param pulumi.Input[_builtins.str] range_key: Sort key attribute of the table; must be declared in attributes. Changing it replaces the table.
+        :param pulumi.Input[_builtins.int] read_capacity: Read capacity units; required with billingMode PROVISIONED, not allowed otherwise.
+        :param pulumi.Input['GlobalTableEncryptionArgs'] server_side_encryption: Encryption at rest. When unset, DynamoDB's own key.
+        :param pulumi.Input[Mapping[str, pulumi.Input[_builtins.str]]] tags: Tags for both replicas (DynamoDB does not copy tags between replicas; the provider sets them in each region), merged over the provider's defaultTags.
+        :param pulumi.Input[_builtins.str] ttl_attribute: Number attribute holding each item's expiry time in epoch seconds; items past it are deleted in every region. Unset turns TTL off. DynamoDB accepts one TTL change per hour.
+        :param pulumi.Input[_builtins.int] write_capacity: Write capacity units, the same in every replica; required with billingMode PROVISIONED, not allowed otherwise.
+        """
+        pulumi.set(__self__, "attributes", attributes)
+        pulumi.set(__self__, "hash_key", hash_key)
+        if billing_mode is None:
+            billing_mode = 'PAY_PER_REQUEST'
+        if billing_mode is not None:
+            pulumi.set(__self__, "billing_mode", billing_mode)
+        if deletion_protection is None:
+            deletion_protection = False
+        if deletion_protection is not None:
+            pulumi.set(__self__, "deletion_protection", deletion_protection)
+        if global_secondary_indexes is not None:
+            pulumi.set(__self__, "global_secondary_indexes", global_secondary_indexes)
+        if name is not None:
+            pulumi.set(__self__, "name", name)
+        if point_in_time_recovery is None:
+            point_in_time_recovery = True
+        if point_in_time_recovery is not None:
+            pulumi.set(__self__, "point_in_time_recovery", point_in_time_recovery)
+        if range_key is not None:
+            pulumi.set(__self__, "range_key", range_key)
+        if read_capacity is not None:
+            pulumi.set(__self__, "read_capacity", read_capacity)
+        if server_side_encryption is not None:
+            pulumi.set(__self__, "server_side_encryption", server_side_encryption)
+        if tags is not None:
+            pulumi.set(__self__, "tags", tags)
+        if ttl_attribute is not None:
+            pulumi.set(__self__, "ttl_attribute", ttl_attribute)
+        if write_capacity is not None:
+            pulumi.set(__self__, "write_capacity", write_capacity)
+
+    @_builtins.property
+    @pulumi.getter
+    def attributes(self) -> pulumi.Input[Sequence[pulumi.Input['GlobalTableAttributeArgs']]]:
+        """
+        Every key attribute of the table and of its indexes, with its type, and no other. Changing the type of hashKey or rangeKey replaces the table; attributes of indexes change in place.
+        """
+        return pulumi.get(self, "attributes")
+
+    @attributes.setter
+    def attributes(self, value: pulumi.Input[Sequence[pulumi.Input['GlobalTableAttributeArgs']]]):
+        pulumi.set(self, "attributes", value)
+
+    @_builtins.property
+    @pulumi.getter(name="hashKey")
+    def hash_key(self) -> pulumi.Input[_builtins.str]:
+        """
+        Partition key attribute of the table; must be declared in attributes. Changing it replaces the table.
+        """
+        return pulumi.get(self, "hash_key")
+
+    @hash_key.setter
+    def hash_key(self, value: pulumi.Input[_builtins.str]):
+        pulumi.set(self, "hash_key", value)
+
+    @_builtins.property
+    @pulumi.getter(name="billingMode")
+    def billing_mode(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        PAY_PER_REQUEST (on demand) or PROVISIONED. AWS adds replicas to a PROVISIONED table only when its write capacity is managed by auto scaling, which this resource does not configure; prefer PAY_PER_REQUEST. DynamoDB limits how often the billing mode may change.
+        """
+        return pulumi.get(self, "billing_mode")
+
+    @billing_mode.setter
+    def billing_mode(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "billing_mode", value)
+
+    @_builtins.property
+    @pulumi.getter(name="deletionProtection")
+    def deletion_protection(self) -> pulumi.Input[Optional[_builtins.bool]]:
+        """
+        Protect both replicas from deletion. While true, destroying the resource is refused: set it to false and run `pulumi up` first.
+        """
+        return pulumi.get(self, "deletion_protection")
+
+    @deletion_protection.setter
+    def deletion_protection(self, value: pulumi.Input[Optional[_builtins.bool]]):
+        pulumi.set(self, "deletion_protection", value)
+
+    @_builtins.property
+    @pulumi.getter(name="globalSecondaryIndexes")
+    def global_secondary_indexes(self) -> pulumi.Input[Optional[Sequence[pulumi.Input['GlobalTableIndexArgs']]]]:
+        """
+        Global secondary indexes, at most 20. Added and removed in place, one at a time, as DynamoDB requires.
+        """
+        return pulumi.get(self, "global_secondary_indexes")
+
+    @global_secondary_indexes.setter
+    def global_secondary_indexes(self, value: pulumi.Input[Optional[Sequence[pulumi.Input['GlobalTableIndexArgs']]]]):
+        pulumi.set(self, "global_secondary_indexes", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def name(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        Table name, the same in both regions: 3-255 letters, digits, '_', '.' or '-'. Derived from the resource name when unset. Changing it replaces the table.
+        """
+        return pulumi.get(self, "name")
+
+    @name.setter
+    def name(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "name", value)
+
+    @_builtins.property
+    @pulumi.getter(name="pointInTimeRecovery")
+    def point_in_time_recovery(self) -> pulumi.Input[Optional[_builtins.bool]]:
+        """
+        Continuous backups with point-in-time restore, set on both replicas (it is each replica's own setting).
+        """
+        return pulumi.get(self, "point_in_time_recovery")
+
+    @point_in_time_recovery.setter
+    def point_in_time_recovery(self, value: pulumi.Input[Optional[_builtins.bool]]):
+        pulumi.set(self, "point_in_time_recovery", value)
+
+    @_builtins.property
+    @pulumi.getter(name="rangeKey")
+    def range_key(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        Sort key attribute of the table; must be declared in attributes. Changing it replaces the table.
+        """
+        return pulumi.get(self, "range_key")
+
+    @range_key.setter
+    def range_key(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "range_key", value)
+
+    @_builtins.property
+    @pulumi.getter(name="readCapacity")
+    def read_capacity(self) -> pulumi.Input[Optional[_builtins.int]]:
+        """
+        Read capacity units; required with billingMode PROVISIONED, not allowed otherwise.
+        """
+        return pulumi.get(self, "read_capacity")
+
+    @read_capacity.setter
+    def read_capacity(self, value: pulumi.Input[Optional[_builtins.int]]):
+        pulumi.set(self, "read_capacity", value)
+
+    @_builtins.property
+    @pulumi.getter(name="serverSideEncryption")
+    def server_side_encryption(self) -> pulumi.Input[Optional['GlobalTableEncryptionArgs']]:
+        """
+        Encryption at rest. When unset, DynamoDB's own key.
+        """
+        return pulumi.get(self, "server_side_encryption")
+
+    @server_side_encryption.setter
+    def server_side_encryption(self, value: pulumi.Input[Optional['GlobalTableEncryptionArgs']]):
+        pulumi.set(self, "server_side_encryption", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def tags(self) -> pulumi.Input[Optional[Mapping[str, pulumi.Input[_builtins.str]]]]:
+        """
+        Tags for both replicas (DynamoDB does not copy tags between replicas; the provider sets them in each region), merged over the provider's defaultTags.
+        """
+        return pulumi.get(self, "tags")
+
+    @tags.setter
+    def tags(self, value: pulumi.Input[Optional[Mapping[str, pulumi.Input[_builtins.str]]]]):
+        pulumi.set(self, "tags", value)
+
+    @_builtins.property
+    @pulumi.getter(name="ttlAttribute")
+    def ttl_attribute(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        Number attribute holding each item's expiry time in epoch seconds; items past it are deleted in every region. Unset turns TTL off. DynamoDB accepts one TTL change per hour.
+        """
+        return pulumi.get(self, "ttl_attribute")
+
+    @ttl_attribute.setter
+    def ttl_attribute(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "ttl_attribute", value)
+
+    @_builtins.property
+    @pulumi.getter(name="writeCapacity")
+    def write_capacity(self) -> pulumi.Input[Optional[_builtins.int]]:
+        """
+        Write capacity units, the same in every replica; required with billingMode PROVISIONED, not allowed otherwise.
+        """
+        return pulumi.get(self, "write_capacity")
+
+    @write_capacity.setter
+    def write_capacity(self, value: pulumi.Input[Optional[_builtins.int]]):
+        pulumi.set(self, "write_capacity", value)
 
 
 class RegionSettingsArgsDict(TypedDict):

@@ -24,7 +24,8 @@ class MultiRegionDRArgs:
                  database: pulumi.Input[Optional['MultiRegionDRDatabaseArgs']] = None,
                  dns: pulumi.Input[Optional['MultiRegionDRDnsArgs']] = None,
                  primary_region: pulumi.Input[Optional[_builtins.str]] = None,
-                 secondary_region: pulumi.Input[Optional[_builtins.str]] = None):
+                 secondary_region: pulumi.Input[Optional[_builtins.str]] = None,
+                 session_table: pulumi.Input[Optional['MultiRegionDRSessionTableArgs']] = None):
         """
         The arguments for constructing a MultiRegionDR resource.
 
@@ -33,6 +34,7 @@ class MultiRegionDRArgs:
         :param pulumi.Input['MultiRegionDRDnsArgs'] dns: DNS failover for the application's endpoints: a DnsFailover named `<name>-dns`.
         :param pulumi.Input[_builtins.str] primary_region: Region of the writer and primary endpoint for every child; defaults to the provider's primaryRegion.
         :param pulumi.Input[_builtins.str] secondary_region: Standby region for every child; defaults to the provider's secondaryRegion.
+        :param pulumi.Input['MultiRegionDRSessionTableArgs'] session_table: A DynamoDB global table for sessions or transactions: a GlobalTable named `<name>-sessions`.
         """
         if active_region is None:
             active_region = 'primary'
@@ -46,6 +48,8 @@ class MultiRegionDRArgs:
             pulumi.set(__self__, "primary_region", primary_region)
         if secondary_region is not None:
             pulumi.set(__self__, "secondary_region", secondary_region)
+        if session_table is not None:
+            pulumi.set(__self__, "session_table", session_table)
 
     @_builtins.property
     @pulumi.getter(name="activeRegion")
@@ -107,6 +111,18 @@ class MultiRegionDRArgs:
     def secondary_region(self, value: pulumi.Input[Optional[_builtins.str]]):
         pulumi.set(self, "secondary_region", value)
 
+    @_builtins.property
+    @pulumi.getter(name="sessionTable")
+    def session_table(self) -> pulumi.Input[Optional['MultiRegionDRSessionTableArgs']]:
+        """
+        A DynamoDB global table for sessions or transactions: a GlobalTable named `<name>-sessions`.
+        """
+        return pulumi.get(self, "session_table")
+
+    @session_table.setter
+    def session_table(self, value: pulumi.Input[Optional['MultiRegionDRSessionTableArgs']]):
+        pulumi.set(self, "session_table", value)
+
 
 @pulumi.type_token("multiregion-dr:index:MultiRegionDR")
 class MultiRegionDR(pulumi.ComponentResource):
@@ -119,6 +135,7 @@ class MultiRegionDR(pulumi.ComponentResource):
                  dns: pulumi.Input[Optional[Union['MultiRegionDRDnsArgs', 'MultiRegionDRDnsArgsDict']]] = None,
                  primary_region: pulumi.Input[Optional[_builtins.str]] = None,
                  secondary_region: pulumi.Input[Optional[_builtins.str]] = None,
+                 session_table: pulumi.Input[Optional[Union['MultiRegionDRSessionTableArgs', 'MultiRegionDRSessionTableArgsDict']]] = None,
                  __props__=None):
         """
         A whole multi-region disaster-recovery topology in one declaration: an Aurora global database, DNS failover, a DynamoDB global table and replicated S3 buckets, each optional, created as children of this component in both regions.
@@ -130,6 +147,7 @@ class MultiRegionDR(pulumi.ComponentResource):
         :param pulumi.Input[Union['MultiRegionDRDnsArgs', 'MultiRegionDRDnsArgsDict']] dns: DNS failover for the application's endpoints: a DnsFailover named `<name>-dns`.
         :param pulumi.Input[_builtins.str] primary_region: Region of the writer and primary endpoint for every child; defaults to the provider's primaryRegion.
         :param pulumi.Input[_builtins.str] secondary_region: Standby region for every child; defaults to the provider's secondaryRegion.
+        :param pulumi.Input[Union['MultiRegionDRSessionTableArgs', 'MultiRegionDRSessionTableArgsDict']] session_table: A DynamoDB global table for sessions or transactions: a GlobalTable named `<name>-sessions`.
         """
         ...
     @overload
@@ -160,6 +178,7 @@ class MultiRegionDR(pulumi.ComponentResource):
                  dns: pulumi.Input[Optional[Union['MultiRegionDRDnsArgs', 'MultiRegionDRDnsArgsDict']]] = None,
                  primary_region: pulumi.Input[Optional[_builtins.str]] = None,
                  secondary_region: pulumi.Input[Optional[_builtins.str]] = None,
+                 session_table: pulumi.Input[Optional[Union['MultiRegionDRSessionTableArgs', 'MultiRegionDRSessionTableArgsDict']]] = None,
                  __props__=None):
         opts = pulumi.ResourceOptions.merge(_utilities.get_resource_opts_defaults(), opts)
         if not isinstance(opts, pulumi.ResourceOptions):
@@ -178,6 +197,7 @@ class MultiRegionDR(pulumi.ComponentResource):
             __props__.__dict__["dns"] = dns
             __props__.__dict__["primary_region"] = primary_region
             __props__.__dict__["secondary_region"] = secondary_region
+            __props__.__dict__["session_table"] = session_table
             __props__.__dict__["answering_region"] = None
             __props__.__dict__["fqdn"] = None
             __props__.__dict__["global_cluster_arn"] = None
@@ -185,9 +205,12 @@ class MultiRegionDR(pulumi.ComponentResource):
             __props__.__dict__["primary_cluster_arn"] = None
             __props__.__dict__["primary_cluster_endpoint"] = None
             __props__.__dict__["primary_health_check_id"] = None
+            __props__.__dict__["primary_table_arn"] = None
             __props__.__dict__["secondary_cluster_arn"] = None
             __props__.__dict__["secondary_health_check_id"] = None
             __props__.__dict__["secondary_reader_endpoint"] = None
+            __props__.__dict__["secondary_table_arn"] = None
+            __props__.__dict__["session_table_name"] = None
             __props__.__dict__["writer_endpoint"] = None
             __props__.__dict__["writer_region"] = None
         super(MultiRegionDR, __self__).__init__(
@@ -270,6 +293,14 @@ class MultiRegionDR(pulumi.ComponentResource):
         return pulumi.get(self, "primary_region")
 
     @_builtins.property
+    @pulumi.getter(name="primaryTableArn")
+    def primary_table_arn(self) -> pulumi.Output[Optional[_builtins.str]]:
+        """
+        The table's ARN in the primary region.
+        """
+        return pulumi.get(self, "primary_table_arn")
+
+    @_builtins.property
     @pulumi.getter(name="secondaryClusterArn")
     def secondary_cluster_arn(self) -> pulumi.Output[Optional[_builtins.str]]:
         """
@@ -300,6 +331,22 @@ class MultiRegionDR(pulumi.ComponentResource):
         The secondary region the children use.
         """
         return pulumi.get(self, "secondary_region")
+
+    @_builtins.property
+    @pulumi.getter(name="secondaryTableArn")
+    def secondary_table_arn(self) -> pulumi.Output[Optional[_builtins.str]]:
+        """
+        The replica's ARN in the secondary region.
+        """
+        return pulumi.get(self, "secondary_table_arn")
+
+    @_builtins.property
+    @pulumi.getter(name="sessionTableName")
+    def session_table_name(self) -> pulumi.Output[Optional[_builtins.str]]:
+        """
+        The global table's name (the same in both regions).
+        """
+        return pulumi.get(self, "session_table_name")
 
     @_builtins.property
     @pulumi.getter(name="writerEndpoint")

@@ -17,6 +17,10 @@ from . import _utilities
 __all__ = [
     'AliasTarget',
     'ClusterState',
+    'GlobalTableAttribute',
+    'GlobalTableEncryption',
+    'GlobalTableIndex',
+    'GlobalTableReplicaState',
     'HealthCheckSettings',
     'RegionSettings',
     'ServerlessV2Scaling',
@@ -214,6 +218,334 @@ class ClusterState(dict):
         Cluster status as AWS reports it (available, creating, modifying, promoting, ...).
         """
         return pulumi.get(self, "status")
+
+
+@pulumi.output_type
+class GlobalTableAttribute(dict):
+    """
+    A key attribute of the table or of one of its indexes. Declare exactly the attributes that some key uses: DynamoDB refuses others, and other attributes need no declaration.
+    """
+    def __init__(__self__, *,
+                 name: _builtins.str,
+                 type: _builtins.str):
+        """
+        A key attribute of the table or of one of its indexes. Declare exactly the attributes that some key uses: DynamoDB refuses others, and other attributes need no declaration.
+
+        :param _builtins.str name: Attribute name, 1-255 bytes.
+        :param _builtins.str type: S (string), N (number) or B (binary).
+        """
+        pulumi.set(__self__, "name", name)
+        pulumi.set(__self__, "type", type)
+
+    @_builtins.property
+    @pulumi.getter
+    def name(self) -> _builtins.str:
+        """
+        Attribute name, 1-255 bytes.
+        """
+        return pulumi.get(self, "name")
+
+    @_builtins.property
+    @pulumi.getter
+    def type(self) -> _builtins.str:
+        """
+        S (string), N (number) or B (binary).
+        """
+        return pulumi.get(self, "type")
+
+
+@pulumi.output_type
+class GlobalTableEncryption(dict):
+    """
+    Server-side encryption of the replicas. Every DynamoDB table is encrypted; this chooses the key.
+    """
+    @staticmethod
+    def __key_warning(key: str):
+        suggest = None
+        if key == "primaryKmsKeyArn":
+            suggest = "primary_kms_key_arn"
+        elif key == "secondaryKmsKeyArn":
+            suggest = "secondary_kms_key_arn"
+
+        if suggest:
+            pulumi.log.warn(f"Key '{key}' not found in GlobalTableEncryption. Access the value via the '{suggest}' property getter instead.")
+
+    def __getitem__(self, key: str) -> Any:
+        GlobalTableEncryption.__key_warning(key)
+        return super().__getitem__(key)
+
+    def get(self, key: str, default = None) -> Any:
+        GlobalTableEncryption.__key_warning(key)
+        return super().get(key, default)
+
+    def __init__(__self__, *,
+                 enabled: _builtins.bool,
+                 primary_kms_key_arn: Optional[_builtins.str] = None,
+                 secondary_kms_key_arn: Optional[_builtins.str] = None):
+        """
+        Server-side encryption of the replicas. Every DynamoDB table is encrypted; this chooses the key.
+
+        :param _builtins.bool enabled: false: a key DynamoDB owns (no KMS charge). true: a KMS key, the AWS-managed aws/dynamodb key of each region unless a customer managed key is given below.
+        :param _builtins.str primary_kms_key_arn: ARN of a customer managed KMS key in the primary region for the primary replica. KMS keys are regional: the ARN's region must be primaryRegion.
+        :param _builtins.str secondary_kms_key_arn: ARN of a customer managed KMS key in the secondary region for the secondary replica. The ARN's region must be secondaryRegion.
+        """
+        pulumi.set(__self__, "enabled", enabled)
+        if primary_kms_key_arn is not None:
+            pulumi.set(__self__, "primary_kms_key_arn", primary_kms_key_arn)
+        if secondary_kms_key_arn is not None:
+            pulumi.set(__self__, "secondary_kms_key_arn", secondary_kms_key_arn)
+
+    @_builtins.property
+    @pulumi.getter
+    def enabled(self) -> _builtins.bool:
+        """
+        false: a key DynamoDB owns (no KMS charge). true: a KMS key, the AWS-managed aws/dynamodb key of each region unless a customer managed key is given below.
+        """
+        return pulumi.get(self, "enabled")
+
+    @_builtins.property
+    @pulumi.getter(name="primaryKmsKeyArn")
+    def primary_kms_key_arn(self) -> Optional[_builtins.str]:
+        """
+        ARN of a customer managed KMS key in the primary region for the primary replica. KMS keys are regional: the ARN's region must be primaryRegion.
+        """
+        return pulumi.get(self, "primary_kms_key_arn")
+
+    @_builtins.property
+    @pulumi.getter(name="secondaryKmsKeyArn")
+    def secondary_kms_key_arn(self) -> Optional[_builtins.str]:
+        """
+        ARN of a customer managed KMS key in the secondary region for the secondary replica. The ARN's region must be secondaryRegion.
+        """
+        return pulumi.get(self, "secondary_kms_key_arn")
+
+
+@pulumi.output_type
+class GlobalTableIndex(dict):
+    """
+    A global secondary index. DynamoDB creates it on every replica. Indexes are added and removed in place, one at a time; changing an index's keys or projection deletes it and creates it again.
+    """
+    @staticmethod
+    def __key_warning(key: str):
+        suggest = None
+        if key == "hashKey":
+            suggest = "hash_key"
+        elif key == "nonKeyAttributes":
+            suggest = "non_key_attributes"
+        elif key == "projectionType":
+            suggest = "projection_type"
+        elif key == "rangeKey":
+            suggest = "range_key"
+        elif key == "readCapacity":
+            suggest = "read_capacity"
+        elif key == "writeCapacity":
+            suggest = "write_capacity"
+
+        if suggest:
+            pulumi.log.warn(f"Key '{key}' not found in GlobalTableIndex. Access the value via the '{suggest}' property getter instead.")
+
+    def __getitem__(self, key: str) -> Any:
+        GlobalTableIndex.__key_warning(key)
+        return super().__getitem__(key)
+
+    def get(self, key: str, default = None) -> Any:
+        GlobalTableIndex.__key_warning(key)
+        return super().get(key, default)
+
+    def __init__(__self__, *,
+                 hash_key: _builtins.str,
+                 name: _builtins.str,
+                 non_key_attributes: Optional[Sequence[_builtins.str]] = None,
+                 projection_type: Optional[_builtins.str] = None,
+                 range_key: Optional[_builtins.str] = None,
+                 read_capacity: Optional[_builtins.int] = None,
+                 write_capacity: Optional[_builtins.int] = None):
+        """
+        A global secondary index. DynamoDB creates it on every replica. Indexes are added and removed in place, one at a time; changing an index's keys or projection deletes it and creates it again.
+
+        :param _builtins.str hash_key: Partition key of the index; must be declared in attributes.
+        :param _builtins.str name: Index name: 3-255 letters, digits, '_', '.' or '-'.
+        :param Sequence[_builtins.str] non_key_attributes: Attributes projected into the index besides the keys; only with projectionType INCLUDE. At most 100 summed over all indexes.
+        :param _builtins.str projection_type: Attributes copied into the index: ALL, KEYS_ONLY, or INCLUDE (the keys plus nonKeyAttributes).
+        :param _builtins.str range_key: Sort key of the index; must be declared in attributes.
+        :param _builtins.int read_capacity: Read capacity units of the index; required with billingMode PROVISIONED, not allowed otherwise.
+        :param _builtins.int write_capacity: Write capacity units of the index; required with billingMode PROVISIONED, not allowed otherwise.
+        """
+        pulumi.set(__self__, "hash_key", hash_key)
+        pulumi.set(__self__, "name", name)
+        if non_key_attributes is not None:
+            pulumi.set(__self__, "non_key_attributes", non_key_attributes)
+        if projection_type is None:
+            projection_type = 'ALL'
+        if projection_type is not None:
+            pulumi.set(__self__, "projection_type", projection_type)
+        if range_key is not None:
+            pulumi.set(__self__, "range_key", range_key)
+        if read_capacity is not None:
+            pulumi.set(__self__, "read_capacity", read_capacity)
+        if write_capacity is not None:
+            pulumi.set(__self__, "write_capacity", write_capacity)
+
+    @_builtins.property
+    @pulumi.getter(name="hashKey")
+    def hash_key(self) -> _builtins.str:
+        """
+        Partition key of the index; must be declared in attributes.
+        """
+        return pulumi.get(self, "hash_key")
+
+    @_builtins.property
+    @pulumi.getter
+    def name(self) -> _builtins.str:
+        """
+        Index name: 3-255 letters, digits, '_', '.' or '-'.
+        """
+        return pulumi.get(self, "name")
+
+    @_builtins.property
+    @pulumi.getter(name="nonKeyAttributes")
+    def non_key_attributes(self) -> Optional[Sequence[_builtins.str]]:
+        """
+        Attributes projected into the index besides the keys; only with projectionType INCLUDE. At most 100 summed over all indexes.
+        """
+        return pulumi.get(self, "non_key_attributes")
+
+    @_builtins.property
+    @pulumi.getter(name="projectionType")
+    def projection_type(self) -> Optional[_builtins.str]:
+        """
+        Attributes copied into the index: ALL, KEYS_ONLY, or INCLUDE (the keys plus nonKeyAttributes).
+        """
+        return pulumi.get(self, "projection_type")
+
+    @_builtins.property
+    @pulumi.getter(name="rangeKey")
+    def range_key(self) -> Optional[_builtins.str]:
+        """
+        Sort key of the index; must be declared in attributes.
+        """
+        return pulumi.get(self, "range_key")
+
+    @_builtins.property
+    @pulumi.getter(name="readCapacity")
+    def read_capacity(self) -> Optional[_builtins.int]:
+        """
+        Read capacity units of the index; required with billingMode PROVISIONED, not allowed otherwise.
+        """
+        return pulumi.get(self, "read_capacity")
+
+    @_builtins.property
+    @pulumi.getter(name="writeCapacity")
+    def write_capacity(self) -> Optional[_builtins.int]:
+        """
+        Write capacity units of the index; required with billingMode PROVISIONED, not allowed otherwise.
+        """
+        return pulumi.get(self, "write_capacity")
+
+
+@pulumi.output_type
+class GlobalTableReplicaState(dict):
+    """
+    What AWS reports about one region's replica table.
+    """
+    @staticmethod
+    def __key_warning(key: str):
+        suggest = None
+        if key == "deletionProtection":
+            suggest = "deletion_protection"
+        elif key == "pointInTimeRecovery":
+            suggest = "point_in_time_recovery"
+        elif key == "tableStatus":
+            suggest = "table_status"
+        elif key == "kmsKeyArn":
+            suggest = "kms_key_arn"
+        elif key == "replicaStatus":
+            suggest = "replica_status"
+
+        if suggest:
+            pulumi.log.warn(f"Key '{key}' not found in GlobalTableReplicaState. Access the value via the '{suggest}' property getter instead.")
+
+    def __getitem__(self, key: str) -> Any:
+        GlobalTableReplicaState.__key_warning(key)
+        return super().__getitem__(key)
+
+    def get(self, key: str, default = None) -> Any:
+        GlobalTableReplicaState.__key_warning(key)
+        return super().get(key, default)
+
+    def __init__(__self__, *,
+                 deletion_protection: _builtins.bool,
+                 point_in_time_recovery: _builtins.bool,
+                 region: _builtins.str,
+                 table_status: _builtins.str,
+                 kms_key_arn: Optional[_builtins.str] = None,
+                 replica_status: Optional[_builtins.str] = None):
+        """
+        What AWS reports about one region's replica table.
+
+        :param _builtins.bool deletion_protection: Whether deletion protection is on for this replica.
+        :param _builtins.bool point_in_time_recovery: Whether point-in-time recovery is on for this replica.
+        :param _builtins.str region: AWS region of the replica.
+        :param _builtins.str table_status: The table's status in this region (ACTIVE, CREATING, UPDATING, ...).
+        :param _builtins.str kms_key_arn: The KMS key encrypting this replica, when it is not one DynamoDB owns.
+        :param _builtins.str replica_status: This replica's status as the other region's replica list reports it (ACTIVE, CREATING, CREATION_FAILED, INACCESSIBLE_ENCRYPTION_CREDENTIALS, ...). Absent when the other region has no table.
+        """
+        pulumi.set(__self__, "deletion_protection", deletion_protection)
+        pulumi.set(__self__, "point_in_time_recovery", point_in_time_recovery)
+        pulumi.set(__self__, "region", region)
+        pulumi.set(__self__, "table_status", table_status)
+        if kms_key_arn is not None:
+            pulumi.set(__self__, "kms_key_arn", kms_key_arn)
+        if replica_status is not None:
+            pulumi.set(__self__, "replica_status", replica_status)
+
+    @_builtins.property
+    @pulumi.getter(name="deletionProtection")
+    def deletion_protection(self) -> _builtins.bool:
+        """
+        Whether deletion protection is on for this replica.
+        """
+        return pulumi.get(self, "deletion_protection")
+
+    @_builtins.property
+    @pulumi.getter(name="pointInTimeRecovery")
+    def point_in_time_recovery(self) -> _builtins.bool:
+        """
+        Whether point-in-time recovery is on for this replica.
+        """
+        return pulumi.get(self, "point_in_time_recovery")
+
+    @_builtins.property
+    @pulumi.getter
+    def region(self) -> _builtins.str:
+        """
+        AWS region of the replica.
+        """
+        return pulumi.get(self, "region")
+
+    @_builtins.property
+    @pulumi.getter(name="tableStatus")
+    def table_status(self) -> _builtins.str:
+        """
+        The table's status in this region (ACTIVE, CREATING, UPDATING, ...).
+        """
+        return pulumi.get(self, "table_status")
+
+    @_builtins.property
+    @pulumi.getter(name="kmsKeyArn")
+    def kms_key_arn(self) -> Optional[_builtins.str]:
+        """
+        The KMS key encrypting this replica, when it is not one DynamoDB owns.
+        """
+        return pulumi.get(self, "kms_key_arn")
+
+    @_builtins.property
+    @pulumi.getter(name="replicaStatus")
+    def replica_status(self) -> Optional[_builtins.str]:
+        """
+        This replica's status as the other region's replica list reports it (ACTIVE, CREATING, CREATION_FAILED, INACCESSIBLE_ENCRYPTION_CREDENTIALS, ...). Absent when the other region has no table.
+        """
+        return pulumi.get(self, "replica_status")
 
 
 @pulumi.output_type

@@ -102,6 +102,33 @@ const retries: number = mrdr.config.maxRetries;
 const endpoints: { [key: string]: string } | undefined = mrdr.config.endpoints;
 const profile: string | undefined = mrdr.config.profile;
 
+const tableIndex: inputs.GlobalTableIndexArgs = {
+    name: "byCustomer", hashKey: "customerId", rangeKey: "createdAt", projectionType: "INCLUDE", nonKeyAttributes: ["amount"],
+};
+const tableAttribute: inputs.GlobalTableAttributeArgs = { name: "sessionId", type: "S" };
+const encryption: inputs.GlobalTableEncryptionArgs = {
+    enabled: true,
+    primaryKmsKeyArn: "arn:aws:kms:us-east-1:123456789012:key/1",
+    secondaryKmsKeyArn: "arn:aws:kms:us-west-2:123456789012:key/2",
+};
+const table = new mrdr.GlobalTable("sessions", {
+    name: "sessions",
+    hashKey: "sessionId",
+    rangeKey: "createdAt",
+    attributes: [tableAttribute, { name: "createdAt", type: "N" }, { name: "customerId", type: "S" }],
+    globalSecondaryIndexes: [tableIndex],
+    billingMode: "PAY_PER_REQUEST",
+    pointInTimeRecovery: true,
+    ttlAttribute: "expiresAt",
+    serverSideEncryption: encryption,
+    deletionProtection: false,
+    tags: { app: "sessions" },
+}, { provider });
+const tableName: pulumi.Output<string> = table.tableName;
+const replica: pulumi.Output<outputs.GlobalTableReplicaState | undefined> = table.secondaryReplica;
+const replicaStatus: pulumi.Output<string | undefined> = replica.apply((r: outputs.GlobalTableReplicaState | undefined) => r?.replicaStatus);
+const streams: pulumi.Output<string | undefined>[] = [table.primaryStreamArn, table.secondaryTableArn];
+
 // The component: each block is typed as its child's arguments; regions come from the component.
 const drDatabase: inputs.MultiRegionDRDatabaseArgs = {
     engine: "aurora-postgresql",
@@ -109,6 +136,7 @@ const drDatabase: inputs.MultiRegionDRDatabaseArgs = {
     masterPassword: pulumi.secret("correct-horse-battery"),
     serverlessV2: serverless,
 };
+const drSessions: inputs.MultiRegionDRSessionTableArgs = { hashKey: "sessionId", attributes: [tableAttribute] };
 const drDns: inputs.MultiRegionDRDnsArgs = { recordName: "api", primaryEndpoint: "a", secondaryEndpoint: "b", healthCheck: check };
 const dr = new mrdr.MultiRegionDR("payments", {
     primaryRegion: "us-east-1",
@@ -116,13 +144,14 @@ const dr = new mrdr.MultiRegionDR("payments", {
     activeRegion: "primary",
     database: drDatabase,
     dns: drDns,
+    sessionTable: drSessions,
 }, { providers: [provider], protect: true });
 const drFqdn: pulumi.Output<string | undefined> = dr.fqdn;
 const drActive: pulumi.Output<string> = dr.activeRegion;
 const drWriter: pulumi.Output<string | undefined> = dr.writerEndpoint;
 
 export const outputs_ = {
-    drFqdn, drActive, drWriter,
+    drFqdn, drActive, drWriter, tableName, replicaStatus, streams,
     providerRegion, arn, writer, writerRegion, password, readerEndpoint, instances, isWriter, settings, scaling,
     retention, tags, fqdn, answering, healthCheck, primaryAlias, checkIds, sets, isDb, regionFromConfig, retries,
     endpoints, profile, secondaryRegion: mrdr.config.secondaryRegion, defaultTags: mrdr.config.defaultTags,

@@ -123,6 +123,26 @@ sets = [dns.primary_set_identifier, dns.secondary_set_identifier, dns.record_typ
 looked: mrdr.GlobalDatabase = mrdr.GlobalDatabase.get("existing", "orders", opts=pulumi.ResourceOptions(provider=provider))
 looked_dns: mrdr.DnsFailover = mrdr.DnsFailover.get("existing-dns", "Z1_api")
 
+table = mrdr.GlobalTable(
+    "sessions",
+    name="sessions",
+    hash_key="sessionId",
+    range_key="createdAt",
+    attributes=[mrdr.GlobalTableAttributeArgs(name="sessionId", type="S"), mrdr.GlobalTableAttributeArgs(name="createdAt", type="N"),
+                mrdr.GlobalTableAttributeArgs(name="customerId", type="S")],
+    global_secondary_indexes=[mrdr.GlobalTableIndexArgs(name="byCustomer", hash_key="customerId", projection_type="KEYS_ONLY")],
+    billing_mode="PAY_PER_REQUEST",
+    point_in_time_recovery=True,
+    ttl_attribute="expiresAt",
+    server_side_encryption=mrdr.GlobalTableEncryptionArgs(enabled=True),
+    deletion_protection=False,
+    tags={"app": "sessions"},
+    opts=pulumi.ResourceOptions(provider=provider),
+)
+table_name: pulumi.Output[str] = table.table_name
+replica: pulumi.Output[Optional[outputs.GlobalTableReplicaState]] = table.secondary_replica
+replica_status: pulumi.Output[Optional[str]] = replica.apply(lambda r: r.replica_status if r else None)
+
 # The component: each block is typed as its child's arguments; regions come from the component.
 dr = mrdr.MultiRegionDR(
     "payments",
@@ -134,6 +154,7 @@ dr = mrdr.MultiRegionDR(
         instance_class="db.r6g.large",
     ),
     dns=mrdr.MultiRegionDRDnsArgs(record_name="api", primary_endpoint="a", secondary_endpoint="b"),
+    session_table=mrdr.MultiRegionDRSessionTableArgs(hash_key="id", attributes=[mrdr.GlobalTableAttributeArgs(name="id", type="S")]),
     opts=pulumi.ResourceOptions(providers=[provider], protect=True),
 )
 dr_fqdn: pulumi.Output[Optional[str]] = dr.fqdn
@@ -148,4 +169,6 @@ profile: Optional[str] = mrdr.config.profile
 
 pulumi.export("arn", arn)
 pulumi.export("drFqdn", dr_fqdn)
+pulumi.export("tableName", table_name)
+pulumi.export("replicaStatus", replica_status)
 pulumi.export("drActive", dr_active)
