@@ -13,6 +13,7 @@ use crate::value::Value;
 
 pub mod dns_failover;
 pub mod global_database;
+pub mod replicated_bucket;
 
 /// What Check is given.
 pub struct CheckRequest<'a> {
@@ -86,6 +87,7 @@ pub fn registry() -> Vec<Arc<dyn Resource>> {
     vec![
         Arc::new(global_database::GlobalDatabase),
         Arc::new(dns_failover::DnsFailover),
+        Arc::new(replicated_bucket::ReplicatedBucket),
     ]
 }
 
