@@ -14,6 +14,7 @@ use crate::value::Value;
 pub mod dns_failover;
 pub mod global_database;
 pub mod global_table;
+pub mod replicated_bucket;
 
 /// What Check is given.
 pub struct CheckRequest<'a> {
@@ -88,6 +89,7 @@ pub fn registry() -> Vec<Arc<dyn Resource>> {
         Arc::new(global_database::GlobalDatabase),
         Arc::new(dns_failover::DnsFailover),
         Arc::new(global_table::GlobalTable),
+        Arc::new(replicated_bucket::ReplicatedBucket),
     ]
 }
 

@@ -123,3 +123,54 @@ def test_replication_delay_on_request(emu, s3):
 
     wait_for(arrived)
     assert s1.head_object(Bucket="src", Key="slow")["ReplicationStatus"] == "COMPLETED"
+
+
+def test_the_replication_configuration_reads_back_as_it_was_put(s3):
+    s1, s2 = s3
+    buckets(s1, s2)
+    rule = {
+        "ID": "dr", "Priority": 1, "Status": "Enabled", "Filter": {"Prefix": ""},
+        "DeleteMarkerReplication": {"Status": "Enabled"},
+        "SourceSelectionCriteria": {"ReplicaModifications": {"Status": "Enabled"},
+                                    "SseKmsEncryptedObjects": {"Status": "Enabled"}},
+        "Destination": {"Bucket": "arn:aws:s3:::dst",
+                        "EncryptionConfiguration": {"ReplicaKmsKeyID": "arn:aws:kms:us-east-2:123456789012:key/k"},
+                        "ReplicationTime": {"Status": "Enabled", "Time": {"Minutes": 15}},
+                        "Metrics": {"Status": "Enabled", "EventThreshold": {"Minutes": 15}}},
+    }
+    s1.put_bucket_replication(Bucket="src", ReplicationConfiguration={
+        "Role": "arn:aws:iam::123456789012:role/replication", "Rules": [rule]})
+    got = s1.get_bucket_replication(Bucket="src")["ReplicationConfiguration"]
+    assert got["Role"] == "arn:aws:iam::123456789012:role/replication"
+    assert got["Rules"] == [rule]
+    # Without DeleteMarkerReplication a Filter rule reads back Disabled (the current schema's default).
+    del rule["DeleteMarkerReplication"]
+    s1.put_bucket_replication(Bucket="src", ReplicationConfiguration={
+        "Role": "arn:aws:iam::123456789012:role/replication", "Rules": [rule]})
+    got = s1.get_bucket_replication(Bucket="src")["ReplicationConfiguration"]["Rules"][0]
+    assert got["DeleteMarkerReplication"] == {"Status": "Disabled"}
+
+
+@pytest.mark.parametrize(
+    "destination,code",
+    [
+        ({"ReplicationTime": {"Status": "Enabled", "Time": {"Minutes": 15}}}, "InvalidRequest"),
+        ({"ReplicationTime": {"Status": "Enabled", "Time": {"Minutes": 10}},
+          "Metrics": {"Status": "Enabled", "EventThreshold": {"Minutes": 10}}}, "InvalidArgument"),
+        ({"ReplicationTime": {"Status": "Enabled", "Time": {"Minutes": 15}},
+          "Metrics": {"Status": "Enabled", "EventThreshold": {"Minutes": 30}}}, "InvalidArgument"),
+    ],
+)
+def test_replication_time_control_needs_metrics_and_fifteen_minutes(s3, destination, code):
+    s1, s2 = s3
+    buckets(s1, s2)
+    with pytest.raises(ClientError) as e:
+        s1.put_bucket_replication(Bucket="src", ReplicationConfiguration={
+            "Role": "arn:aws:iam::123456789012:role/replication",
+            "Rules": [{"ID": "r", "Priority": 1, "Status": "Enabled", "Filter": {"Prefix": ""},
+                       "DeleteMarkerReplication": {"Status": "Disabled"},
+                       "Destination": {"Bucket": "arn:aws:s3:::dst", **destination}}]})
+    assert error_code(e) == code
+    with pytest.raises(ClientError) as e:
+        s1.get_bucket_replication(Bucket="src")
+    assert error_code(e) == "ReplicationConfigurationNotFoundError"

@@ -397,6 +397,11 @@ impl Emulator {
         aws_sdk_dynamodb::Client::new(&self.sdk_config(region).await)
     }
 
+    /// IAM is global: its calls are signed in us-east-1, as AWS's are.
+    pub async fn iam(&self) -> aws_sdk_iam::Client {
+        aws_sdk_iam::Client::new(&self.sdk_config("us-east-1").await)
+    }
+
     /// S3 with path-style addressing (the emulator has one host name).
     pub async fn s3(&self, region: &str) -> aws_sdk_s3::Client {
         let conf = aws_sdk_s3::config::Builder::from(&self.sdk_config(region).await)
