@@ -30,6 +30,11 @@ export type Provider = import("./provider").Provider;
 export const Provider: typeof import("./provider").Provider = null as any;
 utilities.lazyLoad(exports, ["Provider"], () => require("./provider"));
 
+export { ReplicatedBucketArgs } from "./replicatedBucket";
+export type ReplicatedBucket = import("./replicatedBucket").ReplicatedBucket;
+export const ReplicatedBucket: typeof import("./replicatedBucket").ReplicatedBucket = null as any;
+utilities.lazyLoad(exports, ["ReplicatedBucket"], () => require("./replicatedBucket"));
+
 
 // Export sub-modules:
 import * as config from "./config";
@@ -52,6 +57,8 @@ const _module = {
                 return new GlobalTable(name, <any>undefined, { urn })
             case "multiregion-dr:index:MultiRegionDR":
                 return new MultiRegionDR(name, <any>undefined, { urn })
+            case "multiregion-dr:index:ReplicatedBucket":
+                return new ReplicatedBucket(name, <any>undefined, { urn })
             default:
                 throw new Error(`unknown resource type ${type}`);
         }

@@ -45,6 +45,14 @@ export class MultiRegionDR extends pulumi.ComponentResource {
      */
     declare public /*out*/ readonly globalClusterIdentifier: pulumi.Output<string | undefined>;
     /**
+     * The primary-region bucket's ARN.
+     */
+    declare public /*out*/ readonly primaryBucketArn: pulumi.Output<string | undefined>;
+    /**
+     * The primary-region bucket.
+     */
+    declare public /*out*/ readonly primaryBucketName: pulumi.Output<string | undefined>;
+    /**
      * The primary-region cluster's ARN.
      */
     declare public /*out*/ readonly primaryClusterArn: pulumi.Output<string | undefined>;
@@ -64,6 +72,14 @@ export class MultiRegionDR extends pulumi.ComponentResource {
      * The table's ARN in the primary region.
      */
     declare public /*out*/ readonly primaryTableArn: pulumi.Output<string | undefined>;
+    /**
+     * The secondary-region bucket's ARN.
+     */
+    declare public /*out*/ readonly secondaryBucketArn: pulumi.Output<string | undefined>;
+    /**
+     * The secondary-region bucket.
+     */
+    declare public /*out*/ readonly secondaryBucketName: pulumi.Output<string | undefined>;
     /**
      * The secondary-region cluster's ARN.
      */
@@ -109,6 +125,7 @@ export class MultiRegionDR extends pulumi.ComponentResource {
         opts = opts || {};
         if (!opts.id) {
             resourceInputs["activeRegion"] = (args?.activeRegion) ?? "primary";
+            resourceInputs["bucket"] = args ? pulumi.output(args.bucket).apply(v => v === undefined ? undefined : inputs.multiRegionDRBucketArgsProvideDefaults(v)) : undefined;
             resourceInputs["database"] = args ? pulumi.output(args.database).apply(v => v === undefined ? undefined : inputs.multiRegionDRDatabaseArgsProvideDefaults(v)) : undefined;
             resourceInputs["dns"] = args ? pulumi.output(args.dns).apply(v => v === undefined ? undefined : inputs.multiRegionDRDnsArgsProvideDefaults(v)) : undefined;
             resourceInputs["primaryRegion"] = args?.primaryRegion;
@@ -118,10 +135,14 @@ export class MultiRegionDR extends pulumi.ComponentResource {
             resourceInputs["fqdn"] = undefined /*out*/;
             resourceInputs["globalClusterArn"] = undefined /*out*/;
             resourceInputs["globalClusterIdentifier"] = undefined /*out*/;
+            resourceInputs["primaryBucketArn"] = undefined /*out*/;
+            resourceInputs["primaryBucketName"] = undefined /*out*/;
             resourceInputs["primaryClusterArn"] = undefined /*out*/;
             resourceInputs["primaryClusterEndpoint"] = undefined /*out*/;
             resourceInputs["primaryHealthCheckId"] = undefined /*out*/;
             resourceInputs["primaryTableArn"] = undefined /*out*/;
+            resourceInputs["secondaryBucketArn"] = undefined /*out*/;
+            resourceInputs["secondaryBucketName"] = undefined /*out*/;
             resourceInputs["secondaryClusterArn"] = undefined /*out*/;
             resourceInputs["secondaryHealthCheckId"] = undefined /*out*/;
             resourceInputs["secondaryReaderEndpoint"] = undefined /*out*/;
@@ -135,11 +156,15 @@ export class MultiRegionDR extends pulumi.ComponentResource {
             resourceInputs["fqdn"] = undefined /*out*/;
             resourceInputs["globalClusterArn"] = undefined /*out*/;
             resourceInputs["globalClusterIdentifier"] = undefined /*out*/;
+            resourceInputs["primaryBucketArn"] = undefined /*out*/;
+            resourceInputs["primaryBucketName"] = undefined /*out*/;
             resourceInputs["primaryClusterArn"] = undefined /*out*/;
             resourceInputs["primaryClusterEndpoint"] = undefined /*out*/;
             resourceInputs["primaryHealthCheckId"] = undefined /*out*/;
             resourceInputs["primaryRegion"] = undefined /*out*/;
             resourceInputs["primaryTableArn"] = undefined /*out*/;
+            resourceInputs["secondaryBucketArn"] = undefined /*out*/;
+            resourceInputs["secondaryBucketName"] = undefined /*out*/;
             resourceInputs["secondaryClusterArn"] = undefined /*out*/;
             resourceInputs["secondaryHealthCheckId"] = undefined /*out*/;
             resourceInputs["secondaryReaderEndpoint"] = undefined /*out*/;
@@ -162,6 +187,10 @@ export interface MultiRegionDRArgs {
      * Which region is active (primary or secondary), passed to every child that has the setting.
      */
     activeRegion?: pulumi.Input<string | undefined>;
+    /**
+     * S3 buckets with cross-region replication: a ReplicatedBucket named `<name>-bucket`.
+     */
+    bucket?: pulumi.Input<inputs.MultiRegionDRBucketArgs | undefined>;
     /**
      * The Aurora global database: a GlobalDatabase named `<name>-db`.
      */

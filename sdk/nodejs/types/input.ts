@@ -35,6 +35,24 @@ export function aliasTargetArgsProvideDefaults(val: AliasTargetArgs): AliasTarge
 }
 
 /**
+ * Default encryption of both buckets. SSE-KMS needs a key in each bucket's own region; replicas are encrypted with the destination region's key.
+ */
+export interface BucketEncryptionArgs {
+    /**
+     * ARN of the KMS key (not an alias) in the primary region, for aws:kms. Its region must be the primary bucket's.
+     */
+    primaryKmsKeyArn?: pulumi.Input<string | undefined>;
+    /**
+     * ARN of the KMS key (not an alias) in the secondary region, for aws:kms. Its region must be the secondary bucket's.
+     */
+    secondaryKmsKeyArn?: pulumi.Input<string | undefined>;
+    /**
+     * AES256 (SSE-S3, S3-managed keys) or aws:kms (SSE-KMS with the keys below and an S3 Bucket Key, which cuts KMS requests). When unset: aws:kms if KMS keys are given, else AES256.
+     */
+    sseAlgorithm?: pulumi.Input<string | undefined>;
+}
+
+/**
  * A key attribute of the table or of one of its indexes. Declare exactly the attributes that some key uses: DynamoDB refuses others, and other attributes need no declaration.
  */
 export interface GlobalTableAttributeArgs {
@@ -167,6 +185,60 @@ export function healthCheckSettingsArgsProvideDefaults(val: HealthCheckSettingsA
         requestInterval: (val.requestInterval) ?? 30,
         resourcePath: (val.resourcePath) ?? "/",
         type: (val.type) ?? "HTTPS",
+    };
+}
+
+/**
+ * The inputs of the ReplicatedBucket the component creates; regions come from the component.
+ */
+export interface MultiRegionDRBucketArgs {
+    /**
+     * Replicate delete markers, so a delete in the source hides the object in the destination too. Deletes of specific versions are never replicated.
+     */
+    deleteMarkerReplication?: pulumi.Input<boolean | undefined>;
+    /**
+     * Default encryption of both buckets: SSE-S3 unless KMS keys are given.
+     */
+    encryption?: pulumi.Input<inputs.BucketEncryptionArgs | undefined>;
+    /**
+     * Allow delete to remove every object version and delete marker from both buckets. When false, deleting buckets that still hold any is refused. Set it with `pulumi up` before destroying.
+     */
+    forceDestroy?: pulumi.Input<boolean | undefined>;
+    /**
+     * Prefix of both bucket names: the buckets are `<namePrefix>-<region>`. Defaults to the resource name with a random suffix. Lowercase letters, digits and hyphens, starting and ending with a letter or digit; no dots; the bucket names must be 3-63 characters and follow S3's naming rules. Bucket names are global across AWS accounts. Changing it replaces both buckets.
+     */
+    namePrefix?: pulumi.Input<string | undefined>;
+    /**
+     * When set, a lifecycle rule in both buckets deletes noncurrent object versions this many days after they become noncurrent. Other lifecycle rules are kept.
+     */
+    noncurrentVersionExpirationDays?: pulumi.Input<number | undefined>;
+    /**
+     * IAM role S3 assumes to replicate. When unset, the provider creates one trusted by s3.amazonaws.com, allowed only what replication between these two buckets (and their KMS keys) needs, and deletes it with the buckets. Changing it updates the rules in place.
+     */
+    replicationRoleArn?: pulumi.Input<string | undefined>;
+    /**
+     * S3 Replication Time Control: 99.99% of new objects replicated within 15 minutes, with replication metrics and a 15-minute event threshold (charged by AWS).
+     */
+    replicationTimeControl?: pulumi.Input<boolean | undefined>;
+    /**
+     * Tags for both buckets and the managed role, merged over the provider's defaultTags.
+     */
+    tags?: pulumi.Input<{[key: string]: pulumi.Input<string>} | undefined>;
+    /**
+     * Also replicate from the secondary bucket back to the primary (with replica modification sync), so writes in either region reach the other.
+     */
+    twoWay?: pulumi.Input<boolean | undefined>;
+}
+/**
+ * multiRegionDRBucketArgsProvideDefaults sets the appropriate defaults for MultiRegionDRBucketArgs
+ */
+export function multiRegionDRBucketArgsProvideDefaults(val: MultiRegionDRBucketArgs): MultiRegionDRBucketArgs {
+    return {
+        ...val,
+        deleteMarkerReplication: (val.deleteMarkerReplication) ?? true,
+        forceDestroy: (val.forceDestroy) ?? false,
+        replicationTimeControl: (val.replicationTimeControl) ?? true,
+        twoWay: (val.twoWay) ?? false,
     };
 }
 

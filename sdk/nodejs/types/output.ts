@@ -35,6 +35,24 @@ export function aliasTargetProvideDefaults(val: AliasTarget): AliasTarget {
 }
 
 /**
+ * Default encryption of both buckets. SSE-KMS needs a key in each bucket's own region; replicas are encrypted with the destination region's key.
+ */
+export interface BucketEncryption {
+    /**
+     * ARN of the KMS key (not an alias) in the primary region, for aws:kms. Its region must be the primary bucket's.
+     */
+    primaryKmsKeyArn?: string;
+    /**
+     * ARN of the KMS key (not an alias) in the secondary region, for aws:kms. Its region must be the secondary bucket's.
+     */
+    secondaryKmsKeyArn?: string;
+    /**
+     * AES256 (SSE-S3, S3-managed keys) or aws:kms (SSE-KMS with the keys below and an S3 Bucket Key, which cuts KMS requests). When unset: aws:kms if KMS keys are given, else AES256.
+     */
+    sseAlgorithm?: string;
+}
+
+/**
  * What AWS reports about one region's cluster.
  */
 export interface ClusterState {
@@ -258,6 +276,44 @@ export interface RegionSettings {
      * VPC security groups in this region attached to the cluster.
      */
     vpcSecurityGroupIds?: string[];
+}
+
+/**
+ * A replication rule this provider manages, as S3 reports it.
+ */
+export interface ReplicationRuleSummary {
+    /**
+     * Delete markers are replicated.
+     */
+    deleteMarkerReplication: boolean;
+    /**
+     * Bucket the replicas are written to.
+     */
+    destinationBucket: string;
+    /**
+     * KMS key the replicas are encrypted with, for SSE-KMS.
+     */
+    replicaKmsKeyArn?: string;
+    /**
+     * Replica modification sync is on (two-way replication).
+     */
+    replicaModifications: boolean;
+    /**
+     * Replication Time Control (15 minutes) and its metrics are on.
+     */
+    replicationTimeControl: boolean;
+    /**
+     * IAM role S3 assumes to replicate.
+     */
+    roleArn: string;
+    /**
+     * Bucket whose new objects are replicated.
+     */
+    sourceBucket: string;
+    /**
+     * Enabled or Disabled, as S3 reports the rule.
+     */
+    status: string;
 }
 
 /**

@@ -11,6 +11,7 @@ from .global_database import *
 from .global_table import *
 from .multi_region_dr import *
 from .provider import *
+from .replicated_bucket import *
 from ._inputs import *
 from . import outputs
 
@@ -32,7 +33,8 @@ _utilities.register(
    "multiregion-dr:index:DnsFailover": "DnsFailover",
    "multiregion-dr:index:GlobalDatabase": "GlobalDatabase",
    "multiregion-dr:index:GlobalTable": "GlobalTable",
-   "multiregion-dr:index:MultiRegionDR": "MultiRegionDR"
+   "multiregion-dr:index:MultiRegionDR": "MultiRegionDR",
+   "multiregion-dr:index:ReplicatedBucket": "ReplicatedBucket"
   }
  }
 ]

@@ -17,6 +17,8 @@ from . import _utilities
 __all__ = [
     'AliasTargetArgs',
     'AliasTargetArgsDict',
+    'BucketEncryptionArgs',
+    'BucketEncryptionArgsDict',
     'GlobalTableAttributeArgs',
     'GlobalTableAttributeArgsDict',
     'GlobalTableEncryptionArgs',
@@ -25,6 +27,8 @@ __all__ = [
     'GlobalTableIndexArgsDict',
     'HealthCheckSettingsArgs',
     'HealthCheckSettingsArgsDict',
+    'MultiRegionDRBucketArgs',
+    'MultiRegionDRBucketArgsDict',
     'MultiRegionDRDatabaseArgs',
     'MultiRegionDRDatabaseArgsDict',
     'MultiRegionDRDnsArgs',
@@ -109,6 +113,80 @@ class AliasTargetArgs:
     @evaluate_target_health.setter
     def evaluate_target_health(self, value: pulumi.Input[Optional[_builtins.bool]]):
         pulumi.set(self, "evaluate_target_health", value)
+
+
+class BucketEncryptionArgsDict(TypedDict):
+    """
+    Default encryption of both buckets. SSE-KMS needs a key in each bucket's own region; replicas are encrypted with the destination region's key.
+    """
+    primary_kms_key_arn: NotRequired[pulumi.Input[Optional[_builtins.str]]]
+    """
+    ARN of the KMS key (not an alias) in the primary region, for aws:kms. Its region must be the primary bucket's.
+    """
+    secondary_kms_key_arn: NotRequired[pulumi.Input[Optional[_builtins.str]]]
+    """
+    ARN of the KMS key (not an alias) in the secondary region, for aws:kms. Its region must be the secondary bucket's.
+    """
+    sse_algorithm: NotRequired[pulumi.Input[Optional[_builtins.str]]]
+    """
+    AES256 (SSE-S3, S3-managed keys) or aws:kms (SSE-KMS with the keys below and an S3 Bucket Key, which cuts KMS requests). When unset: aws:kms if KMS keys are given, else AES256.
+    """
+
+@pulumi.input_type
+class BucketEncryptionArgs:
+    def __init__(__self__, *,
+                 primary_kms_key_arn: pulumi.Input[Optional[_builtins.str]] = None,
+                 secondary_kms_key_arn: pulumi.Input[Optional[_builtins.str]] = None,
+                 sse_algorithm: pulumi.Input[Optional[_builtins.str]] = None):
+        """
+        Default encryption of both buckets. SSE-KMS needs a key in each bucket's own region; replicas are encrypted with the destination region's key.
+
+        :param pulumi.Input[_builtins.str] primary_kms_key_arn: ARN of the KMS key (not an alias) in the primary region, for aws:kms. Its region must be the primary bucket's.
+        :param pulumi.Input[_builtins.str] secondary_kms_key_arn: ARN of the KMS key (not an alias) in the secondary region, for aws:kms. Its region must be the secondary bucket's.
+        :param pulumi.Input[_builtins.str] sse_algorithm: AES256 (SSE-S3, S3-managed keys) or aws:kms (SSE-KMS with the keys below and an S3 Bucket Key, which cuts KMS requests). When unset: aws:kms if KMS keys are given, else AES256.
+        """
+        if primary_kms_key_arn is not None:
+            pulumi.set(__self__, "primary_kms_key_arn", primary_kms_key_arn)
+        if secondary_kms_key_arn is not None:
+            pulumi.set(__self__, "secondary_kms_key_arn", secondary_kms_key_arn)
+        if sse_algorithm is not None:
+            pulumi.set(__self__, "sse_algorithm", sse_algorithm)
+
+    @_builtins.property
+    @pulumi.getter(name="primaryKmsKeyArn")
+    def primary_kms_key_arn(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        ARN of the KMS key (not an alias) in the primary region, for aws:kms. Its region must be the primary bucket's.
+        """
+        return pulumi.get(self, "primary_kms_key_arn")
+
+    @primary_kms_key_arn.setter
+    def primary_kms_key_arn(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "primary_kms_key_arn", value)
+
+    @_builtins.property
+    @pulumi.getter(name="secondaryKmsKeyArn")
+    def secondary_kms_key_arn(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        ARN of the KMS key (not an alias) in the secondary region, for aws:kms. Its region must be the secondary bucket's.
+        """
+        return pulumi.get(self, "secondary_kms_key_arn")
+
+    @secondary_kms_key_arn.setter
+    def secondary_kms_key_arn(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "secondary_kms_key_arn", value)
+
+    @_builtins.property
+    @pulumi.getter(name="sseAlgorithm")
+    def sse_algorithm(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        AES256 (SSE-S3, S3-managed keys) or aws:kms (SSE-KMS with the keys below and an S3 Bucket Key, which cuts KMS requests). When unset: aws:kms if KMS keys are given, else AES256.
+        """
+        return pulumi.get(self, "sse_algorithm")
+
+    @sse_algorithm.setter
+    def sse_algorithm(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "sse_algorithm", value)
 
 
 class GlobalTableAttributeArgsDict(TypedDict):
@@ -616,6 +694,208 @@ class HealthCheckSettingsArgs:
     @type.setter
     def type(self, value: pulumi.Input[Optional[_builtins.str]]):
         pulumi.set(self, "type", value)
+
+
+class MultiRegionDRBucketArgsDict(TypedDict):
+    """
+    The inputs of the ReplicatedBucket the component creates; regions come from the component.
+    """
+    delete_marker_replication: NotRequired[pulumi.Input[Optional[_builtins.bool]]]
+    """
+    Replicate delete markers, so a delete in the source hides the object in the destination too. Deletes of specific versions are never replicated.
+    """
+    encryption: NotRequired[pulumi.Input[Optional['BucketEncryptionArgsDict']]]
+    """
+    Default encryption of both buckets: SSE-S3 unless KMS keys are given.
+    """
+    force_destroy: NotRequired[pulumi.Input[Optional[_builtins.bool]]]
+    """
+    Allow delete to remove every object version and delete marker from both buckets. When false, deleting buckets that still hold any is refused. Set it with `pulumi up` before destroying.
+    """
+    name_prefix: NotRequired[pulumi.Input[Optional[_builtins.str]]]
+    """
+    Prefix of both bucket names: the buckets are `<namePrefix>-<region>`. Defaults to the resource name with a random suffix. Lowercase letters, digits and hyphens, starting and ending with a letter or digit; no dots; the bucket names must be 3-63 characters and follow S3's naming rules. Bucket names are global across AWS accounts. Changing it replaces both buckets.
+    """
+    noncurrent_version_expiration_days: NotRequired[pulumi.Input[Optional[_builtins.int]]]
+    """
+    When set, a lifecycle rule in both buckets deletes noncurrent object versions this many days after they become noncurrent. Other lifecycle rules are kept.
+    """
+    replication_role_arn: NotRequired[pulumi.Input[Optional[_builtins.str]]]
+    """
+    IAM role S3 assumes to replicate. When unset, the provider creates one trusted by s3.amazonaws.com, allowed only what replication between these two buckets (and their KMS keys) needs, and deletes it with the buckets. Changing it updates the rules in place.
+    """
+    replication_time_control: NotRequired[pulumi.Input[Optional[_builtins.bool]]]
+    """
+    S3 Replication Time Control: 99.99% of new objects replicated within 15 minutes, with replication metrics and a 15-minute event threshold (charged by AWS).
+    """
+    tags: NotRequired[pulumi.Input[Optional[Mapping[str, pulumi.Input[_builtins.str]]]]]
+    """
+    Tags for both buckets and the managed role, merged over the provider's defaultTags.
+    """
+    two_way: NotRequired[pulumi.Input[Optional[_builtins.bool]]]
+    """
+    Also replicate from the secondary bucket back to the primary (with replica modification sync), so writes in either region reach the other.
+    """
+
+@pulumi.input_type
+class MultiRegionDRBucketArgs:
+    def __init__(__self__, *,
+                 delete_marker_replication: pulumi.Input[Optional[_builtins.bool]] = None,
+                 encryption: pulumi.Input[Optional['BucketEncryptionArgs']] = None,
+                 force_destroy: pulumi.Input[Optional[_builtins.bool]] = None,
+                 name_prefix: pulumi.Input[Optional[_builtins.str]] = None,
+                 noncurrent_version_expiration_days: pulumi.Input[Optional[_builtins.int]] = None,
+                 replication_role_arn: pulumi.Input[Optional[_builtins.str]] = None,
+                 replication_time_control: pulumi.Input[Optional[_builtins.bool]] = None,
+                 tags: pulumi.Input[Optional[Mapping[str, pulumi.Input[_builtins.str]]]] = None,
+                 two_way: pulumi.Input[Optional[_builtins.bool]] = None):
+        """
+        The inputs of the ReplicatedBucket the component creates; regions come from the component.
+
+        :param pulumi.Input[_builtins.bool] delete_marker_replication: Replicate delete markers, so a delete in the source hides the object in the destination too. Deletes of specific versions are never replicated.
+        :param pulumi.Input['BucketEncryptionArgs'] encryption: Default encryption of both buckets: SSE-S3 unless KMS keys are given.
+        :param pulumi.Input[_builtins.bool] force_destroy: Allow delete to remove every object version and delete marker from both buckets. When false, deleting buckets that still hold any is refused. Set it with `pulumi up` before destroying.
+        :param pulumi.Input[_builtins.str] name_prefix: Prefix of both bucket names: the buckets are `<namePrefix>-<region>`. Defaults to the resource name with a random suffix. Lowercase letters, digits and hyphens, starting and ending with a letter or digit; no dots; the bucket names must be 3-63 characters and follow S3's naming rules. Bucket names are global across AWS accounts. Changing it replaces both buckets.
+        :param pulumi.Input[_builtins.int] noncurrent_version_expiration_days: When set, a lifecycle rule in both buckets deletes noncurrent object versions this many days after they become noncurrent. Other lifecycle rules are kept.
+        :param pulumi.Input[_builtins.str] replication_role_arn: IAM role S3 assumes to replicate. When unset, the provider creates one trusted by s3.amazonaws.com, allowed only what replication between these two buckets (and their KMS keys) needs, and deletes it with the buckets. Changing it updates the rules in place.
+        :param pulumi.Input[_builtins.bool] replication_time_control: S3 Replication Time Control: 99.99% of new objects replicated within 15 minutes, with replication metrics and a 15-minute event threshold (charged by AWS).
+        :param pulumi.Input[Mapping[str, pulumi.Input[_builtins.str]]] tags: Tags for both buckets and the managed role, merged over the provider's defaultTags.
+        :param pulumi.Input[_builtins.bool] two_way: Also replicate from the secondary bucket back to the primary (with replica modification sync), so writes in either region reach the other.
+        """
+        if delete_marker_replication is None:
+            delete_marker_replication = True
+        if delete_marker_replication is not None:
+            pulumi.set(__self__, "delete_marker_replication", delete_marker_replication)
+        if encryption is not None:
+            pulumi.set(__self__, "encryption", encryption)
+        if force_destroy is None:
+            force_destroy = False
+        if force_destroy is not None:
+            pulumi.set(__self__, "force_destroy", force_destroy)
+        if name_prefix is not None:
+            pulumi.set(__self__, "name_prefix", name_prefix)
+        if noncurrent_version_expiration_days is not None:
+            pulumi.set(__self__, "noncurrent_version_expiration_days", noncurrent_version_expiration_days)
+        if replication_role_arn is not None:
+            pulumi.set(__self__, "replication_role_arn", replication_role_arn)
+        if replication_time_control is None:
+            replication_time_control = True
+        if replication_time_control is not None:
+            pulumi.set(__self__, "replication_time_control", replication_time_control)
+        if tags is not None:
+            pulumi.set(__self__, "tags", tags)
+        if two_way is None:
+            two_way = False
+        if two_way is not None:
+            pulumi.set(__self__, "two_way", two_way)
+
+    @_builtins.property
+    @pulumi.getter(name="deleteMarkerReplication")
+    def delete_marker_replication(self) -> pulumi.Input[Optional[_builtins.bool]]:
+        """
+        Replicate delete markers, so a delete in the source hides the object in the destination too. Deletes of specific versions are never replicated.
+        """
+        return pulumi.get(self, "delete_marker_replication")
+
+    @delete_marker_replication.setter
+    def delete_marker_replication(self, value: pulumi.Input[Optional[_builtins.bool]]):
+        pulumi.set(self, "delete_marker_replication", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def encryption(self) -> pulumi.Input[Optional['BucketEncryptionArgs']]:
+        """
+        Default encryption of both buckets: SSE-S3 unless KMS keys are given.
+        """
+        return pulumi.get(self, "encryption")
+
+    @encryption.setter
+    def encryption(self, value: pulumi.Input[Optional['BucketEncryptionArgs']]):
+        pulumi.set(self, "encryption", value)
+
+    @_builtins.property
+    @pulumi.getter(name="forceDestroy")
+    def force_destroy(self) -> pulumi.Input[Optional[_builtins.bool]]:
+        """
+        Allow delete to remove every object version and delete marker from both buckets. When false, deleting buckets that still hold any is refused. Set it with `pulumi up` before destroying.
+        """
+        return pulumi.get(self, "force_destroy")
+
+    @force_destroy.setter
+    def force_destroy(self, value: pulumi.Input[Optional[_builtins.bool]]):
+        pulumi.set(self, "force_destroy", value)
+
+    @_builtins.property
+    @pulumi.getter(name="namePrefix")
+    def name_prefix(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        Prefix of both bucket names: the buckets are `<namePrefix>-<region>`. Defaults to the resource name with a random suffix. Lowercase letters, digits and hyphens, starting and ending with a letter or digit; no dots; the bucket names must be 3-63 characters and follow S3's naming rules. Bucket names are global across AWS accounts. Changing it replaces both buckets.
+        """
+        return pulumi.get(self, "name_prefix")
+
+    @name_prefix.setter
+    def name_prefix(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "name_prefix", value)
+
+    @_builtins.property
+    @pulumi.getter(name="noncurrentVersionExpirationDays")
+    def noncurrent_version_expiration_days(self) -> pulumi.Input[Optional[_builtins.int]]:
+        """
+        When set, a lifecycle rule in both buckets deletes noncurrent object versions this many days after they become noncurrent. Other lifecycle rules are kept.
+        """
+        return pulumi.get(self, "noncurrent_version_expiration_days")
+
+    @noncurrent_version_expiration_days.setter
+    def noncurrent_version_expiration_days(self, value: pulumi.Input[Optional[_builtins.int]]):
+        pulumi.set(self, "noncurrent_version_expiration_days", value)
+
+    @_builtins.property
+    @pulumi.getter(name="replicationRoleArn")
+    def replication_role_arn(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        IAM role S3 assumes to replicate. When unset, the provider creates one trusted by s3.amazonaws.com, allowed only what replication between these two buckets (and their KMS keys) needs, and deletes it with the buckets. Changing it updates the rules in place.
+        """
+        return pulumi.get(self, "replication_role_arn")
+
+    @replication_role_arn.setter
+    def replication_role_arn(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "replication_role_arn", value)
+
+    @_builtins.property
+    @pulumi.getter(name="replicationTimeControl")
+    def replication_time_control(self) -> pulumi.Input[Optional[_builtins.bool]]:
+        """
+        S3 Replication Time Control: 99.99% of new objects replicated within 15 minutes, with replication metrics and a 15-minute event threshold (charged by AWS).
+        """
+        return pulumi.get(self, "replication_time_control")
+
+    @replication_time_control.setter
+    def replication_time_control(self, value: pulumi.Input[Optional[_builtins.bool]]):
+        pulumi.set(self, "replication_time_control", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def tags(self) -> pulumi.Input[Optional[Mapping[str, pulumi.Input[_builtins.str]]]]:
+        """
+        Tags for both buckets and the managed role, merged over the provider's defaultTags.
+        """
+        return pulumi.get(self, "tags")
+
+    @tags.setter
+    def tags(self, value: pulumi.Input[Optional[Mapping[str, pulumi.Input[_builtins.str]]]]):
+        pulumi.set(self, "tags", value)
+
+    @_builtins.property
+    @pulumi.getter(name="twoWay")
+    def two_way(self) -> pulumi.Input[Optional[_builtins.bool]]:
+        """
+        Also replicate from the secondary bucket back to the primary (with replica modification sync), so writes in either region reach the other.
+        """
+        return pulumi.get(self, "two_way")
+
+    @two_way.setter
+    def two_way(self, value: pulumi.Input[Optional[_builtins.bool]]):
+        pulumi.set(self, "two_way", value)
 
 
 class MultiRegionDRDatabaseArgsDict(TypedDict):

@@ -21,6 +21,7 @@ __all__ = ['MultiRegionDRArgs', 'MultiRegionDR']
 class MultiRegionDRArgs:
     def __init__(__self__, *,
                  active_region: pulumi.Input[Optional[_builtins.str]] = None,
+                 bucket: pulumi.Input[Optional['MultiRegionDRBucketArgs']] = None,
                  database: pulumi.Input[Optional['MultiRegionDRDatabaseArgs']] = None,
                  dns: pulumi.Input[Optional['MultiRegionDRDnsArgs']] = None,
                  primary_region: pulumi.Input[Optional[_builtins.str]] = None,
@@ -30,6 +31,7 @@ class MultiRegionDRArgs:
         The arguments for constructing a MultiRegionDR resource.
 
         :param pulumi.Input[_builtins.str] active_region: Which region is active (primary or secondary), passed to every child that has the setting.
+        :param pulumi.Input['MultiRegionDRBucketArgs'] bucket: S3 buckets with cross-region replication: a ReplicatedBucket named `<name>-bucket`.
         :param pulumi.Input['MultiRegionDRDatabaseArgs'] database: The Aurora global database: a GlobalDatabase named `<name>-db`.
         :param pulumi.Input['MultiRegionDRDnsArgs'] dns: DNS failover for the application's endpoints: a DnsFailover named `<name>-dns`.
         :param pulumi.Input[_builtins.str] primary_region: Region of the writer and primary endpoint for every child; defaults to the provider's primaryRegion.
@@ -40,6 +42,8 @@ class MultiRegionDRArgs:
             active_region = 'primary'
         if active_region is not None:
             pulumi.set(__self__, "active_region", active_region)
+        if bucket is not None:
+            pulumi.set(__self__, "bucket", bucket)
         if database is not None:
             pulumi.set(__self__, "database", database)
         if dns is not None:
@@ -62,6 +66,18 @@ class MultiRegionDRArgs:
     @active_region.setter
     def active_region(self, value: pulumi.Input[Optional[_builtins.str]]):
         pulumi.set(self, "active_region", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def bucket(self) -> pulumi.Input[Optional['MultiRegionDRBucketArgs']]:
+        """
+        S3 buckets with cross-region replication: a ReplicatedBucket named `<name>-bucket`.
+        """
+        return pulumi.get(self, "bucket")
+
+    @bucket.setter
+    def bucket(self, value: pulumi.Input[Optional['MultiRegionDRBucketArgs']]):
+        pulumi.set(self, "bucket", value)
 
     @_builtins.property
     @pulumi.getter
@@ -131,6 +147,7 @@ class MultiRegionDR(pulumi.ComponentResource):
                  resource_name: str,
                  opts: Optional[pulumi.ResourceOptions] = None,
                  active_region: pulumi.Input[Optional[_builtins.str]] = None,
+                 bucket: pulumi.Input[Optional[Union['MultiRegionDRBucketArgs', 'MultiRegionDRBucketArgsDict']]] = None,
                  database: pulumi.Input[Optional[Union['MultiRegionDRDatabaseArgs', 'MultiRegionDRDatabaseArgsDict']]] = None,
                  dns: pulumi.Input[Optional[Union['MultiRegionDRDnsArgs', 'MultiRegionDRDnsArgsDict']]] = None,
                  primary_region: pulumi.Input[Optional[_builtins.str]] = None,
@@ -143,6 +160,7 @@ class MultiRegionDR(pulumi.ComponentResource):
         :param str resource_name: The name of the resource.
         :param pulumi.ResourceOptions opts: Options for the resource.
         :param pulumi.Input[_builtins.str] active_region: Which region is active (primary or secondary), passed to every child that has the setting.
+        :param pulumi.Input[Union['MultiRegionDRBucketArgs', 'MultiRegionDRBucketArgsDict']] bucket: S3 buckets with cross-region replication: a ReplicatedBucket named `<name>-bucket`.
         :param pulumi.Input[Union['MultiRegionDRDatabaseArgs', 'MultiRegionDRDatabaseArgsDict']] database: The Aurora global database: a GlobalDatabase named `<name>-db`.
         :param pulumi.Input[Union['MultiRegionDRDnsArgs', 'MultiRegionDRDnsArgsDict']] dns: DNS failover for the application's endpoints: a DnsFailover named `<name>-dns`.
         :param pulumi.Input[_builtins.str] primary_region: Region of the writer and primary endpoint for every child; defaults to the provider's primaryRegion.
@@ -174,6 +192,7 @@ class MultiRegionDR(pulumi.ComponentResource):
                  resource_name: str,
                  opts: Optional[pulumi.ResourceOptions] = None,
                  active_region: pulumi.Input[Optional[_builtins.str]] = None,
+                 bucket: pulumi.Input[Optional[Union['MultiRegionDRBucketArgs', 'MultiRegionDRBucketArgsDict']]] = None,
                  database: pulumi.Input[Optional[Union['MultiRegionDRDatabaseArgs', 'MultiRegionDRDatabaseArgsDict']]] = None,
                  dns: pulumi.Input[Optional[Union['MultiRegionDRDnsArgs', 'MultiRegionDRDnsArgsDict']]] = None,
                  primary_region: pulumi.Input[Optional[_builtins.str]] = None,
@@ -193,6 +212,7 @@ class MultiRegionDR(pulumi.ComponentResource):
             if active_region is None:
                 active_region = 'primary'
             __props__.__dict__["active_region"] = active_region
+            __props__.__dict__["bucket"] = bucket
             __props__.__dict__["database"] = database
             __props__.__dict__["dns"] = dns
             __props__.__dict__["primary_region"] = primary_region
@@ -202,10 +222,14 @@ class MultiRegionDR(pulumi.ComponentResource):
             __props__.__dict__["fqdn"] = None
             __props__.__dict__["global_cluster_arn"] = None
             __props__.__dict__["global_cluster_identifier"] = None
+            __props__.__dict__["primary_bucket_arn"] = None
+            __props__.__dict__["primary_bucket_name"] = None
             __props__.__dict__["primary_cluster_arn"] = None
             __props__.__dict__["primary_cluster_endpoint"] = None
             __props__.__dict__["primary_health_check_id"] = None
             __props__.__dict__["primary_table_arn"] = None
+            __props__.__dict__["secondary_bucket_arn"] = None
+            __props__.__dict__["secondary_bucket_name"] = None
             __props__.__dict__["secondary_cluster_arn"] = None
             __props__.__dict__["secondary_health_check_id"] = None
             __props__.__dict__["secondary_reader_endpoint"] = None
@@ -261,6 +285,22 @@ class MultiRegionDR(pulumi.ComponentResource):
         return pulumi.get(self, "global_cluster_identifier")
 
     @_builtins.property
+    @pulumi.getter(name="primaryBucketArn")
+    def primary_bucket_arn(self) -> pulumi.Output[Optional[_builtins.str]]:
+        """
+        The primary-region bucket's ARN.
+        """
+        return pulumi.get(self, "primary_bucket_arn")
+
+    @_builtins.property
+    @pulumi.getter(name="primaryBucketName")
+    def primary_bucket_name(self) -> pulumi.Output[Optional[_builtins.str]]:
+        """
+        The primary-region bucket.
+        """
+        return pulumi.get(self, "primary_bucket_name")
+
+    @_builtins.property
     @pulumi.getter(name="primaryClusterArn")
     def primary_cluster_arn(self) -> pulumi.Output[Optional[_builtins.str]]:
         """
@@ -299,6 +339,22 @@ class MultiRegionDR(pulumi.ComponentResource):
         The table's ARN in the primary region.
         """
         return pulumi.get(self, "primary_table_arn")
+
+    @_builtins.property
+    @pulumi.getter(name="secondaryBucketArn")
+    def secondary_bucket_arn(self) -> pulumi.Output[Optional[_builtins.str]]:
+        """
+        The secondary-region bucket's ARN.
+        """
+        return pulumi.get(self, "secondary_bucket_arn")
+
+    @_builtins.property
+    @pulumi.getter(name="secondaryBucketName")
+    def secondary_bucket_name(self) -> pulumi.Output[Optional[_builtins.str]]:
+        """
+        The secondary-region bucket.
+        """
+        return pulumi.get(self, "secondary_bucket_name")
 
     @_builtins.property
     @pulumi.getter(name="secondaryClusterArn")

@@ -16,6 +16,7 @@ from . import _utilities
 
 __all__ = [
     'AliasTarget',
+    'BucketEncryption',
     'ClusterState',
     'GlobalTableAttribute',
     'GlobalTableEncryption',
@@ -23,6 +24,7 @@ __all__ = [
     'GlobalTableReplicaState',
     'HealthCheckSettings',
     'RegionSettings',
+    'ReplicationRuleSummary',
     'ServerlessV2Scaling',
 ]
 
@@ -93,6 +95,75 @@ class AliasTarget(dict):
         Route 53 follows the target's health. Failover alias records should keep this true.
         """
         return pulumi.get(self, "evaluate_target_health")
+
+
+@pulumi.output_type
+class BucketEncryption(dict):
+    """
+    Default encryption of both buckets. SSE-KMS needs a key in each bucket's own region; replicas are encrypted with the destination region's key.
+    """
+    @staticmethod
+    def __key_warning(key: str):
+        suggest = None
+        if key == "primaryKmsKeyArn":
+            suggest = "primary_kms_key_arn"
+        elif key == "secondaryKmsKeyArn":
+            suggest = "secondary_kms_key_arn"
+        elif key == "sseAlgorithm":
+            suggest = "sse_algorithm"
+
+        if suggest:
+            pulumi.log.warn(f"Key '{key}' not found in BucketEncryption. Access the value via the '{suggest}' property getter instead.")
+
+    def __getitem__(self, key: str) -> Any:
+        BucketEncryption.__key_warning(key)
+        return super().__getitem__(key)
+
+    def get(self, key: str, default = None) -> Any:
+        BucketEncryption.__key_warning(key)
+        return super().get(key, default)
+
+    def __init__(__self__, *,
+                 primary_kms_key_arn: Optional[_builtins.str] = None,
+                 secondary_kms_key_arn: Optional[_builtins.str] = None,
+                 sse_algorithm: Optional[_builtins.str] = None):
+        """
+        Default encryption of both buckets. SSE-KMS needs a key in each bucket's own region; replicas are encrypted with the destination region's key.
+
+        :param _builtins.str primary_kms_key_arn: ARN of the KMS key (not an alias) in the primary region, for aws:kms. Its region must be the primary bucket's.
+        :param _builtins.str secondary_kms_key_arn: ARN of the KMS key (not an alias) in the secondary region, for aws:kms. Its region must be the secondary bucket's.
+        :param _builtins.str sse_algorithm: AES256 (SSE-S3, S3-managed keys) or aws:kms (SSE-KMS with the keys below and an S3 Bucket Key, which cuts KMS requests). When unset: aws:kms if KMS keys are given, else AES256.
+        """
+        if primary_kms_key_arn is not None:
+            pulumi.set(__self__, "primary_kms_key_arn", primary_kms_key_arn)
+        if secondary_kms_key_arn is not None:
+            pulumi.set(__self__, "secondary_kms_key_arn", secondary_kms_key_arn)
+        if sse_algorithm is not None:
+            pulumi.set(__self__, "sse_algorithm", sse_algorithm)
+
+    @_builtins.property
+    @pulumi.getter(name="primaryKmsKeyArn")
+    def primary_kms_key_arn(self) -> Optional[_builtins.str]:
+        """
+        ARN of the KMS key (not an alias) in the primary region, for aws:kms. Its region must be the primary bucket's.
+        """
+        return pulumi.get(self, "primary_kms_key_arn")
+
+    @_builtins.property
+    @pulumi.getter(name="secondaryKmsKeyArn")
+    def secondary_kms_key_arn(self) -> Optional[_builtins.str]:
+        """
+        ARN of the KMS key (not an alias) in the secondary region, for aws:kms. Its region must be the secondary bucket's.
+        """
+        return pulumi.get(self, "secondary_kms_key_arn")
+
+    @_builtins.property
+    @pulumi.getter(name="sseAlgorithm")
+    def sse_algorithm(self) -> Optional[_builtins.str]:
+        """
+        AES256 (SSE-S3, S3-managed keys) or aws:kms (SSE-KMS with the keys below and an S3 Bucket Key, which cuts KMS requests). When unset: aws:kms if KMS keys are given, else AES256.
+        """
+        return pulumi.get(self, "sse_algorithm")
 
 
 @pulumi.output_type
@@ -800,6 +871,136 @@ class RegionSettings(dict):
         VPC security groups in this region attached to the cluster.
         """
         return pulumi.get(self, "vpc_security_group_ids")
+
+
+@pulumi.output_type
+class ReplicationRuleSummary(dict):
+    """
+    A replication rule this provider manages, as S3 reports it.
+    """
+    @staticmethod
+    def __key_warning(key: str):
+        suggest = None
+        if key == "deleteMarkerReplication":
+            suggest = "delete_marker_replication"
+        elif key == "destinationBucket":
+            suggest = "destination_bucket"
+        elif key == "replicaModifications":
+            suggest = "replica_modifications"
+        elif key == "replicationTimeControl":
+            suggest = "replication_time_control"
+        elif key == "roleArn":
+            suggest = "role_arn"
+        elif key == "sourceBucket":
+            suggest = "source_bucket"
+        elif key == "replicaKmsKeyArn":
+            suggest = "replica_kms_key_arn"
+
+        if suggest:
+            pulumi.log.warn(f"Key '{key}' not found in ReplicationRuleSummary. Access the value via the '{suggest}' property getter instead.")
+
+    def __getitem__(self, key: str) -> Any:
+        ReplicationRuleSummary.__key_warning(key)
+        return super().__getitem__(key)
+
+    def get(self, key: str, default = None) -> Any:
+        ReplicationRuleSummary.__key_warning(key)
+        return super().get(key, default)
+
+    def __init__(__self__, *,
+                 delete_marker_replication: _builtins.bool,
+                 destination_bucket: _builtins.str,
+                 replica_modifications: _builtins.bool,
+                 replication_time_control: _builtins.bool,
+                 role_arn: _builtins.str,
+                 source_bucket: _builtins.str,
+                 status: _builtins.str,
+                 replica_kms_key_arn: Optional[_builtins.str] = None):
+        """
+        A replication rule this provider manages, as S3 reports it.
+
+        :param _builtins.bool delete_marker_replication: Delete markers are replicated.
+        :param _builtins.str destination_bucket: Bucket the replicas are written to.
+        :param _builtins.bool replica_modifications: Replica modification sync is on (two-way replication).
+        :param _builtins.bool replication_time_control: Replication Time Control (15 minutes) and its metrics are on.
+        :param _builtins.str role_arn: IAM role S3 assumes to replicate.
+        :param _builtins.str source_bucket: Bucket whose new objects are replicated.
+        :param _builtins.str status: Enabled or Disabled, as S3 reports the rule.
+        :param _builtins.str replica_kms_key_arn: KMS key the replicas are encrypted with, for SSE-KMS.
+        """
+        pulumi.set(__self__, "delete_marker_replication", delete_marker_replication)
+        pulumi.set(__self__, "destination_bucket", destination_bucket)
+        pulumi.set(__self__, "replica_modifications", replica_modifications)
+        pulumi.set(__self__, "replication_time_control", replication_time_control)
+        pulumi.set(__self__, "role_arn", role_arn)
+        pulumi.set(__self__, "source_bucket", source_bucket)
+        pulumi.set(__self__, "status", status)
+        if replica_kms_key_arn is not None:
+            pulumi.set(__self__, "replica_kms_key_arn", replica_kms_key_arn)
+
+    @_builtins.property
+    @pulumi.getter(name="deleteMarkerReplication")
+    def delete_marker_replication(self) -> _builtins.bool:
+        """
+        Delete markers are replicated.
+        """
+        return pulumi.get(self, "delete_marker_replication")
+
+    @_builtins.property
+    @pulumi.getter(name="destinationBucket")
+    def destination_bucket(self) -> _builtins.str:
+        """
+        Bucket the replicas are written to.
+        """
+        return pulumi.get(self, "destination_bucket")
+
+    @_builtins.property
+    @pulumi.getter(name="replicaModifications")
+    def replica_modifications(self) -> _builtins.bool:
+        """
+        Replica modification sync is on (two-way replication).
+        """
+        return pulumi.get(self, "replica_modifications")
+
+    @_builtins.property
+    @pulumi.getter(name="replicationTimeControl")
+    def replication_time_control(self) -> _builtins.bool:
+        """
+        Replication Time Control (15 minutes) and its metrics are on.
+        """
+        return pulumi.get(self, "replication_time_control")
+
+    @_builtins.property
+    @pulumi.getter(name="roleArn")
+    def role_arn(self) -> _builtins.str:
+        """
+        IAM role S3 assumes to replicate.
+        """
+        return pulumi.get(self, "role_arn")
+
+    @_builtins.property
+    @pulumi.getter(name="sourceBucket")
+    def source_bucket(self) -> _builtins.str:
+        """
+        Bucket whose new objects are replicated.
+        """
+        return pulumi.get(self, "source_bucket")
+
+    @_builtins.property
+    @pulumi.getter
+    def status(self) -> _builtins.str:
+        """
+        Enabled or Disabled, as S3 reports the rule.
+        """
+        return pulumi.get(self, "status")
+
+    @_builtins.property
+    @pulumi.getter(name="replicaKmsKeyArn")
+    def replica_kms_key_arn(self) -> Optional[_builtins.str]:
+        """
+        KMS key the replicas are encrypted with, for SSE-KMS.
+        """
+        return pulumi.get(self, "replica_kms_key_arn")
 
 
 @pulumi.output_type

@@ -129,6 +129,26 @@ const replica: pulumi.Output<outputs.GlobalTableReplicaState | undefined> = tabl
 const replicaStatus: pulumi.Output<string | undefined> = replica.apply((r: outputs.GlobalTableReplicaState | undefined) => r?.replicaStatus);
 const streams: pulumi.Output<string | undefined>[] = [table.primaryStreamArn, table.secondaryTableArn];
 
+const bucketEncryption: inputs.BucketEncryptionArgs = {
+    sseAlgorithm: "aws:kms",
+    primaryKmsKeyArn: "arn:aws:kms:us-east-1:123456789012:key/1",
+    secondaryKmsKeyArn: "arn:aws:kms:us-west-2:123456789012:key/2",
+};
+const bucket = new mrdr.ReplicatedBucket("documents", {
+    namePrefix: "acme-documents",
+    encryption: bucketEncryption,
+    replicationRoleArn: undefined,
+    replicationTimeControl: true,
+    deleteMarkerReplication: true,
+    twoWay: false,
+    noncurrentVersionExpirationDays: 90,
+    forceDestroy: false,
+    tags: { data: "documents" },
+}, { provider });
+const bucketNames: pulumi.Output<string>[] = [bucket.primaryBucketName, bucket.secondaryBucketName];
+const rules: pulumi.Output<outputs.ReplicationRuleSummary[]> = bucket.replicationRules;
+const roleManaged: pulumi.Output<boolean> = bucket.replicationRoleManaged;
+
 // The component: each block is typed as its child's arguments; regions come from the component.
 const drDatabase: inputs.MultiRegionDRDatabaseArgs = {
     engine: "aurora-postgresql",
@@ -137,6 +157,7 @@ const drDatabase: inputs.MultiRegionDRDatabaseArgs = {
     serverlessV2: serverless,
 };
 const drSessions: inputs.MultiRegionDRSessionTableArgs = { hashKey: "sessionId", attributes: [tableAttribute] };
+const drBucket: inputs.MultiRegionDRBucketArgs = { namePrefix: "acme-audit", twoWay: true, forceDestroy: true };
 const drDns: inputs.MultiRegionDRDnsArgs = { recordName: "api", primaryEndpoint: "a", secondaryEndpoint: "b", healthCheck: check };
 const dr = new mrdr.MultiRegionDR("payments", {
     primaryRegion: "us-east-1",
@@ -145,13 +166,15 @@ const dr = new mrdr.MultiRegionDR("payments", {
     database: drDatabase,
     dns: drDns,
     sessionTable: drSessions,
+    bucket: drBucket,
 }, { providers: [provider], protect: true });
 const drFqdn: pulumi.Output<string | undefined> = dr.fqdn;
 const drActive: pulumi.Output<string> = dr.activeRegion;
 const drWriter: pulumi.Output<string | undefined> = dr.writerEndpoint;
 
 export const outputs_ = {
-    drFqdn, drActive, drWriter, tableName, replicaStatus, streams,
+    drFqdn, drActive, drWriter, tableName, replicaStatus, streams, bucketNames, rules, roleManaged,
+    drBuckets: [dr.primaryBucketName, dr.secondaryBucketArn],
     providerRegion, arn, writer, writerRegion, password, readerEndpoint, instances, isWriter, settings, scaling,
     retention, tags, fqdn, answering, healthCheck, primaryAlias, checkIds, sets, isDb, regionFromConfig, retries,
     endpoints, profile, secondaryRegion: mrdr.config.secondaryRegion, defaultTags: mrdr.config.defaultTags,

@@ -143,6 +143,22 @@ table_name: pulumi.Output[str] = table.table_name
 replica: pulumi.Output[Optional[outputs.GlobalTableReplicaState]] = table.secondary_replica
 replica_status: pulumi.Output[Optional[str]] = replica.apply(lambda r: r.replica_status if r else None)
 
+bucket = mrdr.ReplicatedBucket(
+    "documents",
+    name_prefix="acme-documents",
+    encryption=mrdr.BucketEncryptionArgs(sse_algorithm="AES256"),
+    replication_time_control=True,
+    delete_marker_replication=True,
+    two_way=False,
+    noncurrent_version_expiration_days=90,
+    force_destroy=False,
+    tags={"data": "documents"},
+    opts=pulumi.ResourceOptions(provider=provider),
+)
+bucket_name: pulumi.Output[str] = bucket.primary_bucket_name
+rules: pulumi.Output[Sequence[outputs.ReplicationRuleSummary]] = bucket.replication_rules
+role_managed: pulumi.Output[bool] = bucket.replication_role_managed
+
 # The component: each block is typed as its child's arguments; regions come from the component.
 dr = mrdr.MultiRegionDR(
     "payments",
@@ -154,6 +170,7 @@ dr = mrdr.MultiRegionDR(
         instance_class="db.r6g.large",
     ),
     dns=mrdr.MultiRegionDRDnsArgs(record_name="api", primary_endpoint="a", secondary_endpoint="b"),
+    bucket=mrdr.MultiRegionDRBucketArgs(name_prefix="acme-audit", two_way=True, force_destroy=True),
     session_table=mrdr.MultiRegionDRSessionTableArgs(hash_key="id", attributes=[mrdr.GlobalTableAttributeArgs(name="id", type="S")]),
     opts=pulumi.ResourceOptions(providers=[provider], protect=True),
 )
@@ -170,5 +187,9 @@ profile: Optional[str] = mrdr.config.profile
 pulumi.export("arn", arn)
 pulumi.export("drFqdn", dr_fqdn)
 pulumi.export("tableName", table_name)
+pulumi.export("bucketName", bucket_name)
+pulumi.export("rules", rules)
+pulumi.export("roleManaged", role_managed)
+pulumi.export("drBucket", dr.primary_bucket_name)
 pulumi.export("replicaStatus", replica_status)
 pulumi.export("drActive", dr_active)
