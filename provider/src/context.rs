@@ -17,14 +17,16 @@ use crate::progress::Reporter;
 /// Used when the engine sends no timeout (no customTimeouts): long enough for Aurora, short enough
 /// that a stuck operation ends.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(2 * 60 * 60);
-/// Waits shorter than this are not worth a status line.
-const REPORT_AFTER: Duration = Duration::from_secs(5);
 
 #[derive(Debug, Clone, Copy)]
 pub struct Backoff {
     pub first: Duration,
     pub factor: f64,
     pub cap: Duration,
+    /// Waits shorter than this are not worth a status line.
+    pub status_after: Duration,
+    /// How often a long wait then says it is still waiting.
+    pub status_every: Duration,
 }
 
 impl Default for Backoff {
@@ -34,6 +36,8 @@ impl Default for Backoff {
             first: Duration::from_millis(500),
             factor: 1.6,
             cap: Duration::from_secs(20),
+            status_after: Duration::from_secs(5),
+            status_every: Duration::from_secs(10),
         }
     }
 }
@@ -123,23 +127,27 @@ impl Context {
         Fut: Future<Output = Result<Option<T>, ProviderError>>,
     {
         let started = Instant::now();
+        // Status lines follow the clock, not the polls: backoff may leave 20 s between polls.
+        let mut next_report = started + self.backoff.status_after;
         let mut delay = self.backoff.first;
         loop {
             if let Some(done) = self.call(phase, Box::pin(probe())).await? {
                 return Ok(done);
             }
-            let elapsed = started.elapsed();
-            if elapsed >= REPORT_AFTER {
-                self.reporter.status(phase, region, elapsed);
-            }
-            let now = Instant::now();
-            if now + delay > self.deadline {
+            let wake = Instant::now() + delay;
+            if wake > self.deadline {
                 return Err(self.timeout_error(&format!("{phase} in {region}")));
             }
-            tokio::select! {
-                biased;
-                _ = self.cancel.cancelled() => return Err(ProviderError::Cancelled(format!("{phase} in {region}"))),
-                _ = tokio::time::sleep(delay) => {}
+            while Instant::now() < wake {
+                tokio::select! {
+                    biased;
+                    _ = self.cancel.cancelled() => return Err(ProviderError::Cancelled(format!("{phase} in {region}"))),
+                    _ = tokio::time::sleep_until(wake.min(next_report).into()) => {}
+                }
+                if Instant::now() >= next_report {
+                    self.reporter.status(phase, region, started.elapsed());
+                    next_report += self.backoff.status_every;
+                }
             }
             delay = self.backoff.cap.min(delay.mul_f64(self.backoff.factor));
         }
@@ -161,8 +169,56 @@ mod tests {
             first: Duration::from_millis(10),
             factor: 2.0,
             cap: Duration::from_millis(40),
+            status_after: Duration::from_secs(60),
+            status_every: Duration::from_secs(60),
         };
         c
+    }
+
+    #[derive(Default)]
+    struct Recorded(std::sync::Mutex<Vec<(String, bool)>>);
+
+    impl crate::progress::LogSink for Recorded {
+        fn log(&self, _: crate::progress::Severity, _: &str, message: &str, ephemeral: bool) {
+            self.0
+                .lock()
+                .unwrap()
+                .push((message.to_string(), ephemeral));
+        }
+    }
+
+    /// Status lines follow the clock: a wait whose polls are far apart still reports on time.
+    #[tokio::test]
+    async fn long_waits_report_status_between_polls() {
+        let sink = Arc::new(Recorded::default());
+        let mut c = ctx();
+        c.reporter = Reporter::new(sink.clone(), "urn:x");
+        c.backoff = Backoff {
+            first: Duration::from_millis(400),
+            factor: 1.0,
+            cap: Duration::from_millis(400),
+            status_after: Duration::from_millis(100),
+            status_every: Duration::from_millis(100),
+        };
+        let polls = AtomicU32::new(0);
+        c.wait_for("waiting for cluster c1", "us-east-2", || async {
+            Ok((polls.fetch_add(1, Ordering::SeqCst) == 1).then_some(()))
+        })
+        .await
+        .unwrap();
+        let lines = sink.0.lock().unwrap().clone();
+        assert_eq!(
+            polls.load(Ordering::SeqCst),
+            2,
+            "one wait of 400 ms between two polls"
+        );
+        assert!((3..=4).contains(&lines.len()), "{lines:?}");
+        assert!(
+            lines
+                .iter()
+                .all(|(m, eph)| *eph && m.starts_with("waiting for cluster c1 in us-east-2")),
+            "{lines:?}"
+        );
     }
 
     #[tokio::test]

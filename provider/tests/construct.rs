@@ -20,6 +20,7 @@ const PROJECT: &str = "proj";
 const PROVIDER_REF: &str =
     "urn:pulumi:dev::proj::pulumi:providers:multiregion-dr::default_0_1_0::11111111-2222-3333-4444-555555555555";
 const PASSWORD_DEP: &str = "urn:pulumi:dev::proj::random:index:RandomPassword::pw";
+const BLOCK_DEP: &str = "urn:pulumi:dev::proj::aws:kms/key:Key::db";
 
 #[derive(Debug, Clone)]
 enum Call {
@@ -250,7 +251,15 @@ async fn construct_registers_component_then_children_then_outputs() {
     let inputs = Value::object([
         ("activeRegion", Value::string("primary")),
         ("dns", dns_block()),
-        ("database", database_block(password)),
+        // as the Node SDK sends a block that holds outputs: one output value
+        (
+            "database",
+            Value::Output(OutputValue {
+                value: Some(Box::new(database_block(password))),
+                secret: false,
+                dependencies: vec![BLOCK_DEP.into()],
+            }),
+        ),
     ]);
     let reply = construct(
         request(&address, inputs, false),
@@ -318,11 +327,17 @@ async fn construct_registers_component_then_children_then_outputs() {
         Some(Value::Secret(_))
     ));
     assert!(db.dependencies.contains(&PASSWORD_DEP.to_string()));
+    let mut password_deps = db.property_dependencies["masterPassword"].urns.clone();
+    password_deps.sort();
     assert_eq!(
-        db.property_dependencies["masterPassword"].urns,
-        vec![PASSWORD_DEP.to_string()]
+        password_deps,
+        vec![BLOCK_DEP.to_string(), PASSWORD_DEP.to_string()]
     );
-    assert!(db.property_dependencies["engine"].urns.is_empty());
+    assert_eq!(
+        db.property_dependencies["engine"].urns,
+        vec![BLOCK_DEP.to_string()]
+    );
+    assert!(dns.property_dependencies["recordName"].urns.is_empty());
 
     // the reply: the children's key outputs, no id or urn, each depending on its child
     let state = decode_opt(reply.state.as_ref());

@@ -85,6 +85,8 @@ pub struct Child {
     /// The block's inputs plus the shared settings, as given: output values and their dependencies
     /// are kept for the RPC layer to pass on.
     pub inputs: Value,
+    /// What the block as a whole depended on when the SDK sent it as one output value.
+    pub block_dependencies: Vec<String>,
     /// The component's `ignoreChanges` / `replaceOnChanges` paths under this block, made relative.
     pub ignore_changes: Vec<String>,
     pub replace_on_changes: Vec<String>,
@@ -173,10 +175,37 @@ pub fn plan(
 
 fn child_of(req: &Request<'_>, block: &'static Block, inputs: &BTreeMap<String, Value>) -> Child {
     let name = format!("{}-{}", req.name, block.suffix);
-    let mut child_inputs = match inputs.get(block.key) {
-        Some(v) if v.as_object().is_some() || v.is_unknown() => v.clone(),
-        Some(other) => other.clone(),
-        None => Value::Null,
+    // SDKs send a block holding outputs as one output value: its fields are the child's inputs,
+    // its dependencies every field's, its secrecy every field's.
+    let (mut child_inputs, block_dependencies) = match inputs.get(block.key) {
+        Some(Value::Output(OutputValue {
+            value: Some(inner),
+            secret,
+            dependencies,
+        })) => {
+            let fields = match (inner.as_ref(), *secret) {
+                (Value::Object(map), true) => Value::Object(
+                    map.iter()
+                        .map(|(k, v)| (k.clone(), Value::secret(v.clone())))
+                        .collect(),
+                ),
+                (other, _) => other.clone(),
+            };
+            (fields, dependencies.clone())
+        }
+        Some(Value::Secret(inner)) if inner.as_object().is_some() => (
+            Value::Object(
+                inner
+                    .as_object()
+                    .into_iter()
+                    .flatten()
+                    .map(|(k, v)| (k.clone(), Value::secret(v.clone())))
+                    .collect(),
+            ),
+            Vec::new(),
+        ),
+        Some(other) => (other.clone(), Vec::new()),
+        None => (Value::Null, Vec::new()),
     };
     let accepted = schema::input_properties(block.token);
     if let Value::Object(map) = &mut child_inputs {
@@ -198,6 +227,7 @@ fn child_of(req: &Request<'_>, block: &'static Block, inputs: &BTreeMap<String, 
         block,
         name,
         inputs: child_inputs,
+        block_dependencies,
         ignore_changes: relative(req.ignore_changes),
         replace_on_changes: relative(req.replace_on_changes),
     }
@@ -207,7 +237,10 @@ fn child_of(req: &Request<'_>, block: &'static Block, inputs: &BTreeMap<String, 
 fn check_child(req: &Request<'_>, child: &Child, resource: &dyn Resource) -> Vec<CheckFailure> {
     let news = resolved(&child.inputs);
     if news.is_unknown() {
-        return Vec::new();
+        return vec![CheckFailure::new(
+            child.block.key,
+            "is unknown as a whole until an output resolves: pass an object whose properties may be outputs",
+        )];
     }
     if news.as_object().is_none() {
         return vec![CheckFailure::new(child.block.key, "must be an object")];

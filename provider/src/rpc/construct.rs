@@ -165,10 +165,11 @@ fn child_request(
     parent: &str,
     child: &Child,
 ) -> rpc::RegisterResourceRequest {
-    let Value::Object(fields) = &child.inputs else {
-        unreachable!("plan only yields children with object inputs")
-    };
-    let block_deps = input_dependencies(req, child.block.key);
+    let empty = std::collections::BTreeMap::new();
+    // plan() refuses blocks that are not objects; an empty object is the safe reading otherwise.
+    let fields = child.inputs.as_object().unwrap_or(&empty);
+    let mut block_deps = input_dependencies(req, child.block.key);
+    block_deps.extend(child.block_dependencies.iter().cloned());
     let mut object = std::collections::BTreeMap::new();
     let mut property_dependencies = HashMap::new();
     let mut all: BTreeSet<String> = req.dependencies.iter().cloned().collect();

@@ -39,6 +39,7 @@ pub fn context(config: ProviderConfig) -> Context {
         first: Duration::from_millis(50),
         factor: 1.5,
         cap: Duration::from_millis(500),
+        ..Backoff::default()
     };
     c
 }
