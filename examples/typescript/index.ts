@@ -1,44 +1,58 @@
-// A payments system's disaster-recovery pair across two AWS regions:
-// - an Aurora PostgreSQL global database: the writer in the primary region, a headless-ready reader
-//   cluster in the secondary, replicated by storage with a lag of about a second;
-// - DNS failover: a Route 53 health check per region and a PRIMARY/SECONDARY failover record pair,
-//   so clients follow the healthy region.
+// A payments system's disaster-recovery topology across two AWS regions, in one declaration:
+// - an Aurora PostgreSQL global database: the writer in the primary region, a reader cluster in the
+//   secondary, replicated by storage with a lag of about a second;
+// - DNS failover: a Route 53 health check per region and a PRIMARY/SECONDARY failover record pair;
+// - a DynamoDB global table for sessions, replicated both ways;
+// - S3 buckets for documents, replicated to the secondary region under Replication Time Control.
 // The regions come from the provider config (multiregion-dr:primaryRegion / secondaryRegion).
 import * as pulumi from "@pulumi/pulumi";
 import * as mrdr from "pulumi-multiregion-dr";
 
 const config = new pulumi.Config();
 
-const db = new mrdr.GlobalDatabase("payments-db", {
-    engine: "aurora-postgresql",
-    engineVersion: "16.4",
-    databaseName: "payments",
-    masterUsername: "payments_admin",
-    masterPassword: config.requireSecret("dbPassword"),
-    serverlessV2: { minCapacity: 0.5, maxCapacity: config.getNumber("maxCapacity") ?? 4 },
-    primary: { instanceCount: 1 },
-    secondary: { instanceCount: 1 },
-    backupRetentionPeriod: config.getNumber("backupRetentionDays") ?? 7,
-    skipFinalSnapshot: true,
-    tags: { tier: "database" },
+const dr = new mrdr.MultiRegionDR("payments", {
+    database: {
+        engine: "aurora-postgresql",
+        engineVersion: "16.4",
+        databaseName: "payments",
+        masterUsername: "payments_admin",
+        masterPassword: config.requireSecret("dbPassword"),
+        serverlessV2: { minCapacity: 0.5, maxCapacity: config.getNumber("maxCapacity") ?? 4 },
+        primary: { instanceCount: 1 },
+        secondary: { instanceCount: 1 },
+        backupRetentionPeriod: config.getNumber("backupRetentionDays") ?? 7,
+        skipFinalSnapshot: true,
+        tags: { tier: "database" },
+    },
+    dns: {
+        zoneName: config.require("zoneName"),
+        recordName: "api",
+        recordType: "CNAME",
+        primaryEndpoint: config.require("primaryApi"),
+        secondaryEndpoint: config.require("secondaryApi"),
+        ttl: config.getNumber("ttl") ?? 60,
+        healthCheck: { type: "HTTPS", resourcePath: "/health", failureThreshold: 3, requestInterval: 30 },
+        tags: { tier: "edge" },
+    },
+    sessionTable: {
+        hashKey: "sessionId",
+        attributes: [{ name: "sessionId", type: "S" }],
+        ttlAttribute: "expiresAt",
+        tags: { tier: "sessions" },
+    },
+    bucket: {
+        namePrefix: config.require("bucketPrefix"),
+        noncurrentVersionExpirationDays: 30,
+        tags: { tier: "documents" },
+    },
 });
 
-const api = new mrdr.DnsFailover("payments-api", {
-    zoneName: config.require("zoneName"),
-    recordName: "api",
-    recordType: "CNAME",
-    primaryEndpoint: config.require("primaryApi"),
-    secondaryEndpoint: config.require("secondaryApi"),
-    ttl: config.getNumber("ttl") ?? 60,
-    healthCheck: { type: "HTTPS", resourcePath: "/health", failureThreshold: 3, requestInterval: 30 },
-    tags: { tier: "edge" },
-});
-
-export const globalClusterArn = db.globalClusterArn;
-export const writerRegion = db.writerRegion;
-export const writerEndpoint = db.globalWriterEndpoint;
-export const primaryClusterEndpoint = db.primaryCluster.endpoint;
-export const secondaryReaderEndpoint = db.secondaryCluster.readerEndpoint;
-export const apiFqdn = api.fqdn;
-export const healthCheckIds = { primary: api.primaryHealthCheckId, secondary: api.secondaryHealthCheckId };
-export const answeringRegion = api.answeringRegion;
+export const writerRegion = dr.writerRegion;
+export const writerEndpoint = dr.writerEndpoint;
+export const globalClusterArn = dr.globalClusterArn;
+export const secondaryReaderEndpoint = dr.secondaryReaderEndpoint;
+export const apiFqdn = dr.fqdn;
+export const healthCheckIds = { primary: dr.primaryHealthCheckId, secondary: dr.secondaryHealthCheckId };
+export const sessionTable = dr.sessionTableName;
+export const buckets = { primary: dr.primaryBucketName, secondary: dr.secondaryBucketName };
+export const activeRegion = dr.activeRegion;

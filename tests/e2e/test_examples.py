@@ -11,7 +11,9 @@ import pytest
 from harness import DB_PASSWORD, PRIMARY, SECONDARY, Emulator, Run, Stack, example_stack
 
 LANGUAGES = ["typescript", "python"]
-DR_PAIR = ["multiregion-dr:index:DnsFailover", "multiregion-dr:index:GlobalDatabase"]
+COMPONENT = "multiregion-dr:index:MultiRegionDR"
+CHILDREN = [f"multiregion-dr:index:{t}" for t in ("DnsFailover", "GlobalDatabase", "GlobalTable", "ReplicatedBucket")]
+EVERYTHING = sorted([COMPONENT, *CHILDREN])
 
 
 def ok(run: Run) -> Run:
@@ -40,6 +42,18 @@ def record_ttls(emu: Emulator) -> set[int]:
     return {s["TTL"] for s in sets if s.get("Failover")}
 
 
+def tables(emu: Emulator) -> dict[str, dict]:
+    return {t["region"]: t for t in emu.inventory()["dynamodb"]["tables"]}
+
+
+def buckets(emu: Emulator) -> dict[str, dict]:
+    return {b["region"]: b for b in emu.inventory()["s3"]["buckets"]}
+
+
+def managed_roles(emu: Emulator) -> list[str]:
+    return [r["RoleName"] for r in emu.client("iam").list_roles(PathPrefix="/multiregion-dr/")["Roles"]]
+
+
 def assert_nothing_left(emu: Emulator) -> None:
     inv = emu.inventory()
     leftovers = {
@@ -48,8 +62,25 @@ def assert_nothing_left(emu: Emulator) -> None:
         "instances": inv["rds"]["instances"],
         "health checks": inv["route53"]["health_checks"],
         "failover records": failover_records(emu),
+        "tables": inv["dynamodb"]["tables"],
+        "buckets": inv["s3"]["buckets"],
+        "replication roles": managed_roles(emu),
     }
     assert all(not v for v in leftovers.values()), f"left in AWS after destroy: {json.dumps(leftovers, indent=1)}"
+
+
+SECRET_SIG = ("4dabf18193072939515e22adb298388d", "1b47061264138c4ac30d75fd1eb44270")
+
+
+def plain_occurrences(value: object, needle: str, path: str = "") -> list[str]:
+    """The paths where `needle` appears outside a secret envelope."""
+    if isinstance(value, dict):
+        if value.get(SECRET_SIG[0]) == SECRET_SIG[1]:
+            return []
+        return [p for k, v in value.items() for p in plain_occurrences(v, needle, f"{path}.{k}")]
+    if isinstance(value, list):
+        return [p for i, v in enumerate(value) for p in plain_occurrences(v, needle, f"{path}[{i}]")]
+    return [path] if isinstance(value, str) and needle in value else []
 
 
 def state_text(stack: Stack) -> str:
@@ -60,23 +91,24 @@ def state_text(stack: Stack) -> str:
 def test_example_lifecycle(emulator: Emulator, tmp_path, language: str) -> None:
     stack = example_stack(emulator, tmp_path, language)
 
-    # preview: both resources planned, nothing written to AWS, outputs unknown
+    # preview: the component and its four children planned, nothing written to AWS
     emulator.clear_calls()
     preview = ok(stack.run("preview"))
-    assert preview.ops("create") == DR_PAIR, preview.describe()
+    assert preview.ops("create") == EVERYTHING, preview.describe()
     assert emulator.writes() == [], f"preview wrote to AWS: {emulator.writes()}"
     assert aurora(emulator)["globals"] == []
     assert not (stack.workdir / ".dr-engine" / "dev.json").exists() or not json.loads(state_text(stack))["resources"]
 
-    # up: a global cluster with its writer in the primary and a reader in the secondary; DNS pair.
+    # up: a global cluster with its writer in the primary and a reader in the secondary; the DNS
+    # pair; the global table with its replica; both buckets, replicating.
     # Instances take 6 s to become available, so the user sees progress while the provider waits.
     emulator.control("POST", "lifecycle", {"rds": {"instance.creating": 6}})
     up = ok(stack.run("up"))
     emulator.control("DELETE", "lifecycle")
+    assert up.ops("create") == EVERYTHING, up.describe()
     status = [e for e in up.events if e.get("kind") == "log" and e.get("ephemeral")]
     assert any("GlobalDatabase" in (e.get("urn") or "") and SECONDARY in e["message"] for e in status), (
         f"no progress for the database wait in the engine log: {status}")
-    assert up.ops("create") == DR_PAIR, up.describe()
     db = aurora(emulator)
     assert len(db["globals"]) == 1, db
     members = {m["region"]: m["is_writer"] for m in db["globals"][0]["members"]}
@@ -87,37 +119,47 @@ def test_example_lifecycle(emulator: Emulator, tmp_path, language: str) -> None:
     records = failover_records(emulator)
     assert sorted(r["failover"] for r in records) == ["PRIMARY", "SECONDARY"], records
     assert len(emulator.inventory()["route53"]["health_checks"]) == 2
+    table = tables(emulator)
+    assert set(table) == {PRIMARY, SECONDARY}, table
+    assert table[PRIMARY]["replicas"] == {SECONDARY: "ACTIVE"} and table[PRIMARY]["stream_enabled"], table
+    bucket = buckets(emulator)
+    assert set(bucket) == {PRIMARY, SECONDARY}, bucket
+    assert bucket[PRIMARY]["versioning"] == bucket[SECONDARY]["versioning"] == "Enabled", bucket
+    assert bucket[PRIMARY]["replication_rules"] == 1 and bucket[SECONDARY]["replication_rules"] == 0, bucket
     outputs = up.summary["outputs"]
     assert outputs["writerRegion"] == PRIMARY, outputs
     assert outputs["apiFqdn"].rstrip(".") == "api.payments.example.com", outputs
     assert set(outputs["healthCheckIds"]) == {"primary", "secondary"}, outputs
+    assert outputs["sessionTable"] == table[PRIMARY]["name"], outputs
+    assert outputs["buckets"] == {"primary": bucket[PRIMARY]["name"], "secondary": bucket[SECONDARY]["name"]}, outputs
     assert record_ttls(emulator) == {60}
-    # the password is a secret: wrapped in the state, never in plain text
-    assert DB_PASSWORD not in state_text(stack), "the master password is in the state in plain text"
-    assert "1b47061264138c4ac30d75fd1eb44270" in state_text(stack)
+    # the password is a secret: in the state only inside secret envelopes
+    assert DB_PASSWORD in state_text(stack) and not plain_occurrences(json.loads(state_text(stack)), DB_PASSWORD), (
+        "the master password is in the state outside a secret envelope")
 
     # a second up with nothing changed changes nothing
     emulator.clear_calls()
     same = ok(stack.run("up", "--expect-no-changes"))
-    assert same.ops("same") == DR_PAIR, same.describe()
+    assert same.ops("same") == EVERYTHING, same.describe()
     assert emulator.writes() == [], f"an unchanged up wrote to AWS: {emulator.writes()}"
 
-    # a changed up: the TTL is updated in place; the database is untouched
+    # a changed up: the TTL of the DNS child is updated in place; nothing else is touched
     stack.config["payments-dr:ttl"] = "30"
     changed = ok(stack.run("up"))
     assert changed.ops("update") == ["multiregion-dr:index:DnsFailover"], changed.describe()
-    assert changed.ops("same") == ["multiregion-dr:index:GlobalDatabase"], changed.describe()
+    assert changed.ops("same") == [t for t in EVERYTHING if not t.endswith("DnsFailover")], changed.describe()
     assert changed.ops("replace") == [] and changed.ops("create") == [] and changed.ops("delete") == []
     assert record_ttls(emulator) == {30}
     assert len(aurora(emulator)["globals"]) == 1
 
     # refresh: the state matches AWS
     refreshed = ok(stack.run("refresh", "--expect-no-changes"))
-    assert refreshed.ops("same") == DR_PAIR, refreshed.describe()
+    assert set(CHILDREN) <= set(refreshed.ops("same")), refreshed.describe()
+    assert refreshed.ops("update") == [] and refreshed.ops("delete") == [], refreshed.describe()
 
     # destroy: nothing left in either region
     destroyed = ok(stack.run("destroy"))
-    assert destroyed.ops("delete") == DR_PAIR, destroyed.describe()
+    assert destroyed.ops("delete") == EVERYTHING, destroyed.describe()
     assert_nothing_left(emulator)
     assert json.loads(state_text(stack))["resources"] == []
 
@@ -134,7 +176,7 @@ def test_bad_input_fails_at_preview_naming_the_property(emulator: Emulator, tmp_
     emulator.clear_calls()
     run = stack.run("preview")
     assert run.code != 0, run.describe()
-    assert "ttl" in run.stdout + run.stderr, run.describe()
+    assert "dns.ttl" in run.stdout + run.stderr, run.describe()
     assert emulator.writes() == []
 
 
@@ -143,10 +185,11 @@ def test_program_error_deletes_nothing(emulator: Emulator, tmp_path) -> None:
     stack = example_stack(emulator, tmp_path, "python")
     ok(stack.run("up"))
     main = stack.workdir / "__main__.py"
-    main.write_text(main.read_text().replace("api = mrdr.DnsFailover(", "raise RuntimeError('boom')\napi = mrdr.DnsFailover("))
+    main.write_text(main.read_text().replace("dr = mrdr.MultiRegionDR(", 'raise RuntimeError("boom")\ndr = mrdr.MultiRegionDR('))
     failed = stack.run("up")
     assert failed.code != 0, failed.describe()
     assert failed.ops("delete") == [], failed.describe()
     assert len(failover_records(emulator)) == 2, "a failed program's resources were deleted"
+    assert set(tables(emulator)) == {PRIMARY, SECONDARY}
     ok(stack.run("destroy"))
     assert_nothing_left(emulator)
