@@ -33,7 +33,7 @@ lint:
 	cargo clippy --workspace --all-targets -- -D warnings
 
 # Rust unit tests and the emulator-backed resource tests (the emulator runs from the venv).
-test-rust: venv build
+test-rust: venv build examples
 	cargo test --workspace
 
 # The plugin driven through Pulumi's own generated Python stubs, and the emulator's own tests.
@@ -51,7 +51,8 @@ test-e2e: venv build examples
 examples: venv
 	bash tests/e2e/prepare.sh
 
-test: lint test-rust test-python test-sdk test-e2e
+# test-sdk first: it installs the npm packages and the Python SDK that the engine and e2e tests run programs with.
+test: lint test-sdk test-rust test-python test-e2e
 	@echo "all test suites passed"
 
 demo: venv build examples

@@ -24,7 +24,7 @@ const BLOCK_DEP: &str = "urn:pulumi:dev::proj::aws:kms/key:Key::db";
 
 #[derive(Debug, Clone)]
 enum Call {
-    Register(rpc::RegisterResourceRequest),
+    Register(Box<rpc::RegisterResourceRequest>),
     Outputs(rpc::RegisterResourceOutputsRequest),
 }
 
@@ -89,7 +89,10 @@ impl ResourceMonitor for Recorder {
             .lock()
             .unwrap()
             .insert(urn.clone(), req.r#type.clone());
-        self.calls.lock().unwrap().push(Call::Register(req.clone()));
+        self.calls
+            .lock()
+            .unwrap()
+            .push(Call::Register(Box::new(req.clone())));
         let object = if !req.custom {
             Value::object::<_, String>([])
         } else {
@@ -234,7 +237,7 @@ fn registrations(recorder: &Recorder) -> Vec<rpc::RegisterResourceRequest> {
         .unwrap()
         .iter()
         .filter_map(|c| match c {
-            Call::Register(r) => Some(r.clone()),
+            Call::Register(r) => Some(r.as_ref().clone()),
             Call::Outputs(_) => None,
         })
         .collect()
