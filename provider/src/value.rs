@@ -227,6 +227,12 @@ impl Value {
         }
     }
 
+    /// Decodes what is known into typed inputs: secrets unwrapped, unknowns (preview) left out, so
+    /// that the typed rules judge only what is known.
+    pub fn decode_known<T: serde::de::DeserializeOwned>(&self) -> Result<T, serde_json::Error> {
+        serde_json::from_value(self.without_unknowns().to_plain_json())
+    }
+
     /// Drops unknown members and items, recursively: what remains can be decoded into typed inputs
     /// whose rules then judge only what is known.
     pub fn without_unknowns(&self) -> Value {

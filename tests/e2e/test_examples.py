@@ -11,6 +11,7 @@ import pytest
 from harness import DB_PASSWORD, PRIMARY, SECONDARY, Emulator, Run, Stack, example_stack
 
 LANGUAGES = ["typescript", "python"]
+UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"
 COMPONENT = "multiregion-dr:index:MultiRegionDR"
 CHILDREN = [f"multiregion-dr:index:{t}" for t in ("DnsFailover", "GlobalDatabase", "GlobalTable", "ReplicatedBucket")]
 EVERYTHING = sorted([COMPONENT, *CHILDREN])
@@ -95,6 +96,9 @@ def test_example_lifecycle(emulator: Emulator, tmp_path, language: str) -> None:
     emulator.clear_calls()
     preview = ok(stack.run("preview"))
     assert preview.ops("create") == EVERYTHING, preview.describe()
+    planned = preview.summary["outputs"]
+    assert planned["writerEndpoint"] == UNKNOWN and planned["healthCheckIds"]["primary"] == UNKNOWN, planned
+    assert planned["apiFqdn"].rstrip(".") == "api.payments.example.com", "what is known before AWS answers is shown"
     assert emulator.writes() == [], f"preview wrote to AWS: {emulator.writes()}"
     assert aurora(emulator)["globals"] == []
     assert not (stack.workdir / ".dr-engine" / "dev.json").exists() or not json.loads(state_text(stack))["resources"]

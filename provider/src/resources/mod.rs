@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 
-use crate::check::CheckFailure;
+use crate::check::{CheckFailure, Failures};
 use crate::context::Context;
 use crate::diff::Diff;
 use crate::error::{ProviderError, ResourceError};
@@ -29,6 +29,18 @@ pub struct CheckRequest<'a> {
 pub struct CheckResult {
     pub inputs: Value,
     pub failures: Vec<CheckFailure>,
+}
+
+impl CheckResult {
+    /// The checked inputs with whatever `rules` find wrong in them.
+    pub fn judged(inputs: Value, rules: impl FnOnce(&Value, &mut Failures)) -> CheckResult {
+        let mut failures = Failures::default();
+        rules(&inputs, &mut failures);
+        CheckResult {
+            inputs,
+            failures: failures.into_vec(),
+        }
+    }
 }
 
 pub struct DiffRequest<'a> {

@@ -71,7 +71,7 @@ pub struct Inputs {
 impl Inputs {
     /// Decodes checked inputs: secrets unwrapped, unknowns (preview) left out.
     pub fn decode(v: &Value) -> Result<Inputs, String> {
-        serde_json::from_value(v.without_unknowns().to_plain_json())
+        v.decode_known()
             .map_err(|e| format!("invalid GlobalDatabase inputs: {e}"))
     }
 

@@ -13,7 +13,6 @@ use aws_sdk_rds::types::{DbCluster, GlobalCluster};
 use self::aurora::Side;
 use self::inputs::{Inputs, ServerlessV2, TOKEN};
 use super::{CheckRequest, CheckResult, Created, DiffRequest, ReadResult, Resource};
-use crate::check::Failures;
 use crate::context::Context;
 use crate::diff::{diff_inputs, Diff};
 use crate::error::{aws, ProviderError, ResourceError, Result};
@@ -482,12 +481,7 @@ impl Resource for GlobalDatabase {
     fn check(&self, req: CheckRequest<'_>) -> CheckResult {
         let inputs =
             inputs::with_defaults(req.news, req.olds, req.name, req.random_seed, req.config);
-        let mut failures = Failures::default();
-        inputs::check(&inputs, &mut failures);
-        CheckResult {
-            inputs,
-            failures: failures.into_vec(),
-        }
+        CheckResult::judged(inputs, inputs::check)
     }
 
     fn diff(&self, req: DiffRequest<'_>) -> Result<Diff> {

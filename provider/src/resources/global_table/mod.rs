@@ -26,7 +26,6 @@ use self::dynamo::{ReplicaAction, Side};
 use self::inputs::{Inputs, TOKEN};
 use self::observed::Observed;
 use super::{CheckRequest, CheckResult, Created, DiffRequest, ReadResult, Resource};
-use crate::check::Failures;
 use crate::context::Context;
 use crate::diff::Diff;
 use crate::error::{ProviderError, ResourceError, Result};
@@ -480,12 +479,7 @@ impl Resource for GlobalTable {
     fn check(&self, req: CheckRequest<'_>) -> CheckResult {
         let inputs =
             inputs::with_defaults(req.news, req.olds, req.name, req.random_seed, req.config);
-        let mut failures = Failures::default();
-        validate::check(&inputs, &mut failures);
-        CheckResult {
-            inputs,
-            failures: failures.into_vec(),
-        }
+        CheckResult::judged(inputs, validate::check)
     }
 
     fn diff(&self, req: DiffRequest<'_>) -> Result<Diff> {

@@ -72,7 +72,7 @@ impl Inputs {
     /// Decodes checked inputs (or the input part of a state): secrets unwrapped, unknowns left out,
     /// output properties ignored.
     pub fn decode(v: &Value) -> Result<Inputs, String> {
-        serde_json::from_value(v.without_unknowns().to_plain_json())
+        v.decode_known()
             .map_err(|e| format!("invalid ReplicatedBucket inputs: {e}"))
     }
 

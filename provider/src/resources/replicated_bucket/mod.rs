@@ -25,7 +25,6 @@ use async_trait::async_trait;
 use self::inputs::{Spec, TOKEN};
 use self::state::{Found, Known, RoleState};
 use super::{CheckRequest, CheckResult, Created, DiffRequest, ReadResult, Resource};
-use crate::check::Failures;
 use crate::context::Context;
 use crate::diff::Diff;
 use crate::error::{ProviderError, ResourceError, Result};
@@ -203,12 +202,9 @@ impl Resource for ReplicatedBucket {
     fn check(&self, req: CheckRequest<'_>) -> CheckResult {
         let inputs =
             inputs::with_defaults(req.news, req.olds, req.name, req.random_seed, req.config);
-        let mut failures = Failures::default();
-        validate::check(&inputs, req.config, &mut failures);
-        CheckResult {
-            inputs,
-            failures: failures.into_vec(),
-        }
+        CheckResult::judged(inputs, |inputs, failures| {
+            validate::check(inputs, req.config, failures)
+        })
     }
 
     fn diff(&self, req: DiffRequest<'_>) -> Result<Diff> {
