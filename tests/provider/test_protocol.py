@@ -2,6 +2,8 @@
 encoding the engine uses), unknown types, preview without credentials, and shutdown on SIGINT."""
 
 import json
+import os
+import pathlib
 import re
 import signal
 import time
@@ -64,10 +66,18 @@ def test_get_schema_returns_the_embedded_schema(plugin):
     assert json.loads(resp.schema) == json.loads((REPO / "schema.json").read_text())
 
 
+# Pulumi's metaschema is not ours to commit: it is read from beside the checkout (where the project's
+# reference material lives) or from PULUMI_METASCHEMA.
+METASCHEMA = pathlib.Path(
+    os.environ.get("PULUMI_METASCHEMA", REPO.parent / "shared" / "reference" / "pulumi-metaschema.json")
+)
+
+
+@pytest.mark.skipif(not METASCHEMA.exists(), reason=f"Pulumi's metaschema not found at {METASCHEMA}")
 def test_schema_validates_against_pulumis_metaschema():
     import jsonschema
 
-    text = (REPO.parent / "shared" / "reference" / "pulumi-metaschema.json").read_text()
+    text = METASCHEMA.read_text()
     # Python's re spells named groups (?P<name>...).
     meta = json.loads(text.replace("(?<", "(?P<"))
     schema = json.loads((REPO / "schema.json").read_text())
