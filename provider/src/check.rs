@@ -2,6 +2,8 @@
 
 use std::fmt;
 
+use crate::value::{Object, Value};
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CheckFailure {
     /// Property path, e.g. `masterPassword` or `healthCheck.regions`.
@@ -39,6 +41,27 @@ impl Failures {
             self.push(property, reason());
         }
         ok
+    }
+
+    /// Flags every top-level key that the schema does not list as an input of `token` (the engine's
+    /// own `__` keys aside).
+    pub fn reject_unknown_keys(&mut self, token: &str, inputs: &Object) {
+        let allowed = crate::schema::input_properties(token);
+        let resource = token.rsplit(':').next().unwrap_or(token);
+        for key in inputs.keys() {
+            if !allowed.contains(key) && !key.starts_with("__") {
+                self.push(key, format!("is not a {resource} input"));
+            }
+        }
+    }
+
+    /// Flags each of `keys` that is absent or null.
+    pub fn require_present(&mut self, inputs: &Object, keys: &[&str]) {
+        for key in keys {
+            if inputs.get(*key).is_none_or(Value::is_null) {
+                self.push(*key, "is required");
+            }
+        }
     }
 
     pub fn is_empty(&self) -> bool {

@@ -45,6 +45,21 @@ pub fn output_properties(token: &str) -> BTreeSet<String> {
     keys(resource(token).and_then(|r| r.get("properties")))
 }
 
+/// The input properties of `token` in a state or old inputs; everything else dropped.
+pub fn only_inputs(token: &str, v: &crate::value::Value) -> crate::value::Value {
+    let allowed = input_properties(token);
+    crate::value::Value::Object(
+        v.as_object()
+            .map(|o| {
+                o.iter()
+                    .filter(|(k, _)| allowed.contains(*k))
+                    .map(|(k, v)| (k.clone(), v.clone()))
+                    .collect()
+            })
+            .unwrap_or_default(),
+    )
+}
+
 /// The custom resources (components excluded).
 pub fn resource_tokens() -> BTreeSet<String> {
     parsed()

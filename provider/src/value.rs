@@ -227,6 +227,40 @@ impl Value {
         }
     }
 
+    /// The value with every output value replaced by what a custom resource's inputs carry: its
+    /// value (secret if it was), or unknown. The URNs the outputs depended on go into `deps`.
+    pub fn without_outputs(&self, deps: &mut std::collections::BTreeSet<String>) -> Value {
+        match self {
+            Value::Output(OutputValue {
+                value,
+                secret,
+                dependencies,
+            }) => {
+                deps.extend(dependencies.iter().cloned());
+                let v = value
+                    .as_deref()
+                    .map_or(Value::Unknown(UnknownKind::String), |v| {
+                        v.without_outputs(deps)
+                    });
+                if *secret {
+                    Value::secret(v)
+                } else {
+                    v
+                }
+            }
+            Value::Secret(inner) => Value::secret(inner.without_outputs(deps)),
+            Value::Array(items) => {
+                Value::Array(items.iter().map(|v| v.without_outputs(deps)).collect())
+            }
+            Value::Object(map) => Value::Object(
+                map.iter()
+                    .map(|(k, v)| (k.clone(), v.without_outputs(deps)))
+                    .collect(),
+            ),
+            other => other.clone(),
+        }
+    }
+
     /// Decodes what is known into typed inputs: secrets unwrapped, unknowns (preview) left out, so
     /// that the typed rules judge only what is known.
     pub fn decode_known<T: serde::de::DeserializeOwned>(&self) -> Result<T, serde_json::Error> {

@@ -176,36 +176,25 @@ pub fn plan(
 fn child_of(req: &Request<'_>, block: &'static Block, inputs: &BTreeMap<String, Value>) -> Child {
     let name = format!("{}-{}", req.name, block.suffix);
     // SDKs send a block holding outputs as one output value: its fields are the child's inputs,
-    // its dependencies every field's, its secrecy every field's.
-    let (mut child_inputs, block_dependencies) = match inputs.get(block.key) {
+    // its dependencies every field's, its secrecy every field's (the SDK cannot say which one was).
+    let (block_value, secret, block_dependencies) = match inputs.get(block.key) {
         Some(Value::Output(OutputValue {
             value: Some(inner),
             secret,
             dependencies,
-        })) => {
-            let fields = match (inner.as_ref(), *secret) {
-                (Value::Object(map), true) => Value::Object(
-                    map.iter()
-                        .map(|(k, v)| (k.clone(), Value::secret(v.clone())))
-                        .collect(),
-                ),
-                (other, _) => other.clone(),
-            };
-            (fields, dependencies.clone())
-        }
-        Some(Value::Secret(inner)) if inner.as_object().is_some() => (
-            Value::Object(
-                inner
-                    .as_object()
-                    .into_iter()
-                    .flatten()
-                    .map(|(k, v)| (k.clone(), Value::secret(v.clone())))
-                    .collect(),
-            ),
-            Vec::new(),
+        })) => (inner.as_ref().clone(), *secret, dependencies.clone()),
+        Some(Value::Secret(inner)) => (inner.as_ref().clone(), true, Vec::new()),
+        Some(other) => (other.clone(), false, Vec::new()),
+        None => (Value::Null, false, Vec::new()),
+    };
+    let mut child_inputs = match block_value {
+        Value::Object(map) if secret => Value::Object(
+            map.into_iter()
+                .map(|(k, v)| (k, Value::secret(v)))
+                .collect(),
         ),
-        Some(other) => (other.clone(), Vec::new()),
-        None => (Value::Null, Vec::new()),
+        other if secret => Value::secret(other),
+        other => other,
     };
     let accepted = schema::input_properties(block.token);
     if let Value::Object(map) = &mut child_inputs {
@@ -273,27 +262,7 @@ fn check_child(req: &Request<'_>, child: &Child, resource: &dyn Resource) -> Vec
 
 /// Output values turned into what a resource's Check understands: the value, a secret, or unknown.
 pub fn resolved(v: &Value) -> Value {
-    match v {
-        Value::Output(OutputValue { value: None, .. }) => Value::Unknown(UnknownKind::String),
-        Value::Output(OutputValue {
-            value: Some(inner),
-            secret,
-            ..
-        }) => {
-            let inner = resolved(inner);
-            if *secret {
-                Value::secret(inner)
-            } else {
-                inner
-            }
-        }
-        Value::Secret(inner) => Value::secret(resolved(inner)),
-        Value::Array(items) => Value::Array(items.iter().map(resolved).collect()),
-        Value::Object(map) => {
-            Value::Object(map.iter().map(|(k, v)| (k.clone(), resolved(v))).collect())
-        }
-        other => other.clone(),
-    }
+    v.without_outputs(&mut Default::default())
 }
 
 /// The component's outputs: each child's key outputs and the region summary. Children still being

@@ -18,7 +18,7 @@ use crate::resources::Resource;
 use crate::rpc::codec::{decode_opt, encode_struct};
 use crate::rpc::MAX_MESSAGE_SIZE;
 use crate::schema;
-use crate::value::{OutputValue, UnknownKind, Value};
+use crate::value::Value;
 
 /// The package name under which the engine passes this provider's reference in `providers`.
 const PACKAGE: &str = "multiregion-dr";
@@ -183,7 +183,7 @@ fn child_request(
         if !own {
             deps.extend(input_dependencies(req, key));
         }
-        object.insert(key.clone(), plain(value, &mut deps));
+        object.insert(key.clone(), value.without_outputs(&mut deps));
         all.extend(deps.iter().cloned());
         property_dependencies.insert(
             key.clone(),
@@ -228,34 +228,4 @@ fn input_dependencies(req: &rpc::ConstructRequest, key: &str) -> BTreeSet<String
         .get(key)
         .map(|d| d.urns.iter().cloned().collect())
         .unwrap_or_default()
-}
-
-/// A value as RegisterResource carries it for a custom resource: output values unwrapped into
-/// their value (secret if they were), or unknown; the URNs they depended on collected.
-fn plain(value: &Value, deps: &mut BTreeSet<String>) -> Value {
-    match value {
-        Value::Output(OutputValue {
-            value: inner,
-            secret,
-            dependencies,
-        }) => {
-            deps.extend(dependencies.iter().cloned());
-            let v = inner
-                .as_deref()
-                .map_or(Value::Unknown(UnknownKind::String), |v| plain(v, deps));
-            if *secret {
-                Value::secret(v)
-            } else {
-                v
-            }
-        }
-        Value::Secret(inner) => Value::secret(plain(inner, deps)),
-        Value::Array(items) => Value::Array(items.iter().map(|v| plain(v, deps)).collect()),
-        Value::Object(map) => Value::Object(
-            map.iter()
-                .map(|(k, v)| (k.clone(), plain(v, deps)))
-                .collect(),
-        ),
-        other => other.clone(),
-    }
 }

@@ -182,17 +182,9 @@ fn re(pattern: &str) -> Regex {
 pub fn check(inputs: &Value, failures: &mut Failures) {
     let obj = inputs.as_object().cloned().unwrap_or_default();
     let allowed = crate::schema::input_properties(TOKEN);
-    for key in obj.keys() {
-        if !allowed.contains(key) && !key.starts_with("__") {
-            failures.push(key, "is not a GlobalDatabase input");
-        }
-    }
+    failures.reject_unknown_keys(TOKEN, &obj);
     let known = |key: &str| obj.get(key).is_some_and(|v| !v.contains_unknowns());
-    for required in ["engine", "masterUsername", "masterPassword"] {
-        if obj.get(required).is_none_or(Value::is_null) {
-            failures.push(required, "is required");
-        }
-    }
+    failures.require_present(&obj, &["engine", "masterUsername", "masterPassword"]);
     let typed = match Inputs::decode(inputs) {
         Ok(t) => t,
         Err(e) => {

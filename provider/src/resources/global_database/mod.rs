@@ -485,18 +485,7 @@ impl Resource for GlobalDatabase {
     }
 
     fn diff(&self, req: DiffRequest<'_>) -> Result<Diff> {
-        let allowed = crate::schema::input_properties(TOKEN);
-        let old = req.old_inputs.unwrap_or(req.olds);
-        let old_inputs = Value::Object(
-            old.as_object()
-                .map(|o| {
-                    o.iter()
-                        .filter(|(k, _)| allowed.contains(*k))
-                        .map(|(k, v)| (k.clone(), v.clone()))
-                        .collect()
-                })
-                .unwrap_or_default(),
-        );
+        let old_inputs = crate::schema::only_inputs(TOKEN, req.old_inputs.unwrap_or(req.olds));
         let mut diff = diff_inputs(&old_inputs, req.news, REPLACE_KEYS);
         for change in &mut diff.changes {
             if REPLACE_PATHS.contains(&change.path.as_str()) {

@@ -23,17 +23,7 @@ pub const REPLACE_KEYS: &[&str] = &[
 
 /// The input properties of a state or of old inputs.
 pub fn only_inputs(v: &Value) -> Value {
-    let allowed = crate::schema::input_properties(TOKEN);
-    Value::Object(
-        v.as_object()
-            .map(|o| {
-                o.iter()
-                    .filter(|(k, _)| allowed.contains(*k))
-                    .map(|(k, v)| (k.clone(), v.clone()))
-                    .collect()
-            })
-            .unwrap_or_default(),
-    )
+    crate::schema::only_inputs(TOKEN, v)
 }
 
 pub fn diff(req: &DiffRequest<'_>) -> Result<Diff, ProviderError> {

@@ -68,17 +68,8 @@ impl Known<'_> {
 
 pub fn check(inputs: &Value, f: &mut Failures) {
     let obj = inputs.as_object().cloned().unwrap_or_default();
-    let allowed = crate::schema::input_properties(TOKEN);
-    for key in obj.keys() {
-        if !allowed.contains(key) && !key.starts_with("__") {
-            f.push(key, "is not a GlobalTable input");
-        }
-    }
-    for required in ["hashKey", "attributes"] {
-        if obj.get(required).is_none_or(Value::is_null) {
-            f.push(required, "is required");
-        }
-    }
+    f.reject_unknown_keys(TOKEN, &obj);
+    f.require_present(&obj, &["hashKey", "attributes"]);
     let typed = match Inputs::decode(inputs) {
         Ok(t) => t,
         Err(_) => {

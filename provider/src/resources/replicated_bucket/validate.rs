@@ -95,11 +95,7 @@ pub fn role_arn_problem(arn: &str) -> Option<String> {
 pub fn check(inputs: &Value, config: &ProviderConfig, f: &mut Failures) {
     let obj = inputs.as_object().cloned().unwrap_or_default();
     let allowed = crate::schema::input_properties(TOKEN);
-    for key in obj.keys() {
-        if !allowed.contains(key) && !key.starts_with("__") {
-            f.push(key, "is not a ReplicatedBucket input");
-        }
-    }
+    f.reject_unknown_keys(TOKEN, &obj);
     let known = |key: &str| obj.get(key).is_some_and(|v| !v.contains_unknowns());
     let typed = match Inputs::decode(inputs) {
         Ok(t) => t,
