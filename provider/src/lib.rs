@@ -14,6 +14,7 @@ pub mod error;
 pub mod launch;
 pub mod naming;
 pub mod progress;
+pub mod readiness;
 pub mod regions;
 pub mod resources;
 pub mod rpc;
