@@ -98,6 +98,12 @@ impl AwsClients {
         )
     }
 
+    pub fn cloudwatch(&self, region: &str) -> aws_sdk_cloudwatch::Client {
+        aws_sdk_cloudwatch::Client::from_conf(
+            service_client!(aws_sdk_cloudwatch, self.base, "cloudwatch", region).build(),
+        )
+    }
+
     pub fn s3(&self, region: &str) -> aws_sdk_s3::Client {
         let mut builder = service_client!(aws_sdk_s3, self.base, "s3", region);
         if self.base.endpoints.contains_key("s3") {

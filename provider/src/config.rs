@@ -15,7 +15,15 @@ pub const DEFAULT_SECONDARY_REGION: &str = "us-east-2";
 pub const DEFAULT_MAX_RETRIES: u32 = 5;
 
 /// Services whose endpoint can be overridden.
-pub const SERVICES: [&str; 6] = ["rds", "route53", "dynamodb", "s3", "iam", "sts"];
+pub const SERVICES: [&str; 7] = [
+    "rds",
+    "route53",
+    "dynamodb",
+    "s3",
+    "iam",
+    "sts",
+    "cloudwatch",
+];
 
 /// AWS regions known to this release. A region AWS opens later is refused until the list is updated,
 /// which is safer than creating resources in a mistyped region.

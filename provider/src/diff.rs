@@ -28,6 +28,8 @@ impl PropertyChange {
 pub struct Diff {
     pub changes: Vec<PropertyChange>,
     pub delete_before_replace: bool,
+    /// Shown to the user at preview and up, e.g. that AWS no longer matches the program.
+    pub warnings: Vec<String>,
 }
 
 impl Diff {
@@ -63,7 +65,7 @@ pub fn diff_inputs(old: &Value, new: &Value, replace_keys: &[&str]) -> Diff {
         .collect();
     Diff {
         changes,
-        delete_before_replace: false,
+        ..Diff::default()
     }
 }
 

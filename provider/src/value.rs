@@ -345,6 +345,12 @@ impl From<i64> for Value {
     }
 }
 
+impl From<f64> for Value {
+    fn from(n: f64) -> Self {
+        Value::Number(n)
+    }
+}
+
 impl From<Vec<String>> for Value {
     fn from(items: Vec<String>) -> Self {
         Value::Array(items.into_iter().map(Value::String).collect())

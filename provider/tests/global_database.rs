@@ -2,6 +2,7 @@
 
 mod common;
 
+use common::database::{checked, clusters_in, news, str_at};
 use dr_test_support::{Emulator, Fault, Latency};
 use multiregion_dr::config::ProviderConfig;
 use multiregion_dr::context::Context;
@@ -16,62 +17,6 @@ const S: &str = "us-east-2";
 
 fn ctx(emu: &Emulator) -> Context {
     common::context(common::config(emu, 3))
-}
-
-fn news(extra: serde_json::Value) -> Value {
-    let mut base = json!({
-        "globalClusterIdentifier": "orders",
-        "engine": "aurora-postgresql",
-        "engineVersion": "16.4",
-        "databaseName": "orders",
-        "masterUsername": "app",
-        "instanceClass": "db.r6g.large",
-        "skipFinalSnapshot": true,
-        "tags": {"team": "payments"}
-    });
-    base.as_object_mut()
-        .unwrap()
-        .extend(extra.as_object().unwrap().clone());
-    let mut v = Value::from_json(&base);
-    if let Value::Object(o) = &mut v {
-        o.insert(
-            "masterPassword".into(),
-            Value::secret("correct-horse-9".into()),
-        );
-    }
-    v
-}
-
-fn checked(c: &Context, inputs: &Value) -> Value {
-    let r = GlobalDatabase.check(CheckRequest {
-        urn: "urn:pulumi:dev::p::multiregion-dr:index:GlobalDatabase::orders",
-        name: "orders",
-        olds: &Value::object::<[(&str, Value); 0], &str>([]),
-        news: inputs,
-        random_seed: b"seed",
-        config: &c.config,
-    });
-    assert!(r.failures.is_empty(), "{:?}", r.failures);
-    r.inputs
-}
-
-async fn clusters_in(emu: &Emulator, region: &str) -> Vec<aws_sdk_rds::types::DbCluster> {
-    let client = aws_sdk_rds::Client::new(&emu.sdk_config(region).await);
-    client
-        .describe_db_clusters()
-        .send()
-        .await
-        .unwrap()
-        .db_clusters()
-        .to_vec()
-}
-
-fn str_at<'a>(v: &'a Value, path: &[&str]) -> &'a str {
-    let mut cur = v;
-    for p in path {
-        cur = cur.get(p).unwrap_or_else(|| panic!("no {p} in {cur:?}"));
-    }
-    cur.as_str().unwrap()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]

@@ -36,6 +36,14 @@ export class GlobalDatabase extends pulumi.CustomResource {
     }
 
     /**
+     * Which side writes: `primary` or `secondary` (the side, not a region name). Changing it moves the writer: a planned switchover (SwitchoverGlobalCluster, no data loss) after a readiness preflight, or an unplanned failover when `allowDataLoss` is true. After a failover made outside Pulumi, an up that still declares the old side warns and changes nothing: set this to the side that writes now to accept it.
+     */
+    declare public readonly activeRegion: pulumi.Output<string>;
+    /**
+     * Makes the next `activeRegion` change an unplanned failover (FailoverGlobalCluster with AllowDataLoss, called in the target's region), for when the writer's region is down. Writes not yet replicated are lost; Aurora keeps them in an `rds:unplanned-global-failover-*` snapshot in the old writer's region, named in `lastSwitch.snapshotIdentifier`. Set it back to false once the failover is done.
+     */
+    declare public readonly allowDataLoss: pulumi.Output<boolean>;
+    /**
      * Days of automated backups, 1-35.
      */
     declare public readonly backupRetentionPeriod: pulumi.Output<number>;
@@ -76,6 +84,10 @@ export class GlobalDatabase extends pulumi.CustomResource {
      */
     declare public readonly instanceClass: pulumi.Output<string | undefined>;
     /**
+     * The last move of the writer that this provider made (switchover or failover): when it started and ended, each phase, and for a failover the snapshot holding the lost writes. Absent until the first move.
+     */
+    declare public /*out*/ readonly lastSwitch: pulumi.Output<outputs.SwitchRecord | undefined>;
+    /**
      * Master password: 8-128 printable ASCII characters, none of / " @ or space. Given to the primary cluster only.
      */
     declare public readonly masterPassword: pulumi.Output<string>;
@@ -83,6 +95,10 @@ export class GlobalDatabase extends pulumi.CustomResource {
      * Master user name, given to the primary cluster only (AWS refuses it on a secondary).
      */
     declare public readonly masterUsername: pulumi.Output<string>;
+    /**
+     * The most replication lag (CloudWatch AuroraGlobalDBRPOLag of the target) a switchover accepts; writes pause about this long while it runs. When no lag data exists the rule passes and says so.
+     */
+    declare public readonly maxReplicationLagSeconds: pulumi.Output<number>;
     /**
      * Daily backup window in UTC, hh24:mi-hh24:mi, at least 30 minutes, for example 03:00-04:00.
      */
@@ -152,6 +168,8 @@ export class GlobalDatabase extends pulumi.CustomResource {
             if (args?.masterUsername === undefined && !opts.urn) {
                 throw new Error("Missing required property 'masterUsername'");
             }
+            resourceInputs["activeRegion"] = (args?.activeRegion) ?? "primary";
+            resourceInputs["allowDataLoss"] = (args?.allowDataLoss) ?? false;
             resourceInputs["backupRetentionPeriod"] = (args?.backupRetentionPeriod) ?? 7;
             resourceInputs["databaseName"] = args?.databaseName;
             resourceInputs["deletionProtection"] = (args?.deletionProtection) ?? false;
@@ -162,6 +180,7 @@ export class GlobalDatabase extends pulumi.CustomResource {
             resourceInputs["instanceClass"] = args?.instanceClass;
             resourceInputs["masterPassword"] = args?.masterPassword ? pulumi.secret(args.masterPassword) : undefined;
             resourceInputs["masterUsername"] = args?.masterUsername;
+            resourceInputs["maxReplicationLagSeconds"] = (args?.maxReplicationLagSeconds) ?? 30;
             resourceInputs["preferredBackupWindow"] = args?.preferredBackupWindow;
             resourceInputs["primary"] = args?.primary;
             resourceInputs["primaryRegion"] = args?.primaryRegion;
@@ -173,10 +192,13 @@ export class GlobalDatabase extends pulumi.CustomResource {
             resourceInputs["tags"] = args?.tags;
             resourceInputs["globalClusterArn"] = undefined /*out*/;
             resourceInputs["globalWriterEndpoint"] = undefined /*out*/;
+            resourceInputs["lastSwitch"] = undefined /*out*/;
             resourceInputs["primaryCluster"] = undefined /*out*/;
             resourceInputs["secondaryCluster"] = undefined /*out*/;
             resourceInputs["writerRegion"] = undefined /*out*/;
         } else {
+            resourceInputs["activeRegion"] = undefined /*out*/;
+            resourceInputs["allowDataLoss"] = undefined /*out*/;
             resourceInputs["backupRetentionPeriod"] = undefined /*out*/;
             resourceInputs["databaseName"] = undefined /*out*/;
             resourceInputs["deletionProtection"] = undefined /*out*/;
@@ -187,8 +209,10 @@ export class GlobalDatabase extends pulumi.CustomResource {
             resourceInputs["globalClusterIdentifier"] = undefined /*out*/;
             resourceInputs["globalWriterEndpoint"] = undefined /*out*/;
             resourceInputs["instanceClass"] = undefined /*out*/;
+            resourceInputs["lastSwitch"] = undefined /*out*/;
             resourceInputs["masterPassword"] = undefined /*out*/;
             resourceInputs["masterUsername"] = undefined /*out*/;
+            resourceInputs["maxReplicationLagSeconds"] = undefined /*out*/;
             resourceInputs["preferredBackupWindow"] = undefined /*out*/;
             resourceInputs["primary"] = undefined /*out*/;
             resourceInputs["primaryCluster"] = undefined /*out*/;
@@ -215,6 +239,14 @@ export class GlobalDatabase extends pulumi.CustomResource {
  * The arguments for constructing a GlobalDatabase resource.
  */
 export interface GlobalDatabaseArgs {
+    /**
+     * Which side writes: `primary` or `secondary` (the side, not a region name). Changing it moves the writer: a planned switchover (SwitchoverGlobalCluster, no data loss) after a readiness preflight, or an unplanned failover when `allowDataLoss` is true. After a failover made outside Pulumi, an up that still declares the old side warns and changes nothing: set this to the side that writes now to accept it.
+     */
+    activeRegion?: pulumi.Input<string | undefined>;
+    /**
+     * Makes the next `activeRegion` change an unplanned failover (FailoverGlobalCluster with AllowDataLoss, called in the target's region), for when the writer's region is down. Writes not yet replicated are lost; Aurora keeps them in an `rds:unplanned-global-failover-*` snapshot in the old writer's region, named in `lastSwitch.snapshotIdentifier`. Set it back to false once the failover is done.
+     */
+    allowDataLoss?: pulumi.Input<boolean | undefined>;
     /**
      * Days of automated backups, 1-35.
      */
@@ -255,6 +287,10 @@ export interface GlobalDatabaseArgs {
      * Master user name, given to the primary cluster only (AWS refuses it on a secondary).
      */
     masterUsername: pulumi.Input<string>;
+    /**
+     * The most replication lag (CloudWatch AuroraGlobalDBRPOLag of the target) a switchover accepts; writes pause about this long while it runs. When no lag data exists the rule passes and says so.
+     */
+    maxReplicationLagSeconds?: pulumi.Input<number | undefined>;
     /**
      * Daily backup window in UTC, hh24:mi-hh24:mi, at least 30 minutes, for example 03:00-04:00.
      */

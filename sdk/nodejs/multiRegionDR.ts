@@ -45,6 +45,10 @@ export class MultiRegionDR extends pulumi.ComponentResource {
      */
     declare public /*out*/ readonly globalClusterIdentifier: pulumi.Output<string | undefined>;
     /**
+     * The database's last writer move made by the provider (see GlobalDatabase.lastSwitch).
+     */
+    declare public /*out*/ readonly lastSwitch: pulumi.Output<outputs.SwitchRecord | undefined>;
+    /**
      * The primary-region bucket's ARN.
      */
     declare public /*out*/ readonly primaryBucketArn: pulumi.Output<string | undefined>;
@@ -135,6 +139,7 @@ export class MultiRegionDR extends pulumi.ComponentResource {
             resourceInputs["fqdn"] = undefined /*out*/;
             resourceInputs["globalClusterArn"] = undefined /*out*/;
             resourceInputs["globalClusterIdentifier"] = undefined /*out*/;
+            resourceInputs["lastSwitch"] = undefined /*out*/;
             resourceInputs["primaryBucketArn"] = undefined /*out*/;
             resourceInputs["primaryBucketName"] = undefined /*out*/;
             resourceInputs["primaryClusterArn"] = undefined /*out*/;
@@ -156,6 +161,7 @@ export class MultiRegionDR extends pulumi.ComponentResource {
             resourceInputs["fqdn"] = undefined /*out*/;
             resourceInputs["globalClusterArn"] = undefined /*out*/;
             resourceInputs["globalClusterIdentifier"] = undefined /*out*/;
+            resourceInputs["lastSwitch"] = undefined /*out*/;
             resourceInputs["primaryBucketArn"] = undefined /*out*/;
             resourceInputs["primaryBucketName"] = undefined /*out*/;
             resourceInputs["primaryClusterArn"] = undefined /*out*/;

@@ -63,7 +63,7 @@ export interface ProviderArgs {
      */
     defaultTags?: pulumi.Input<{[key: string]: pulumi.Input<string>} | undefined>;
     /**
-     * Per-service endpoint URL overrides, keyed by service name (rds, route53, dynamodb, s3, iam, sts), for LocalStack or a test emulator. Example: {"rds": "http://127.0.0.1:5000"}.
+     * Per-service endpoint URL overrides, keyed by service name (rds, route53, dynamodb, s3, iam, sts, cloudwatch), for LocalStack or a test emulator. Example: {"rds": "http://127.0.0.1:5000"}.
      */
     endpoints?: pulumi.Input<{[key: string]: pulumi.Input<string>} | undefined>;
     /**

@@ -26,6 +26,9 @@ pub struct Block {
     pub suffix: &'static str,
     /// Component outputs taken from the child's outputs: (component key, path in the child).
     pub outputs: &'static [(&'static str, &'static str)],
+    /// The block whose child this one's waits for, in every operation: DNS must answer for a region
+    /// only once the database writes there, whichever way the writer moves.
+    pub after: Option<&'static str>,
 }
 
 pub const BLOCKS: [Block; 4] = [
@@ -42,7 +45,9 @@ pub const BLOCKS: [Block; 4] = [
             ("secondaryClusterArn", "secondaryCluster.arn"),
             ("primaryClusterEndpoint", "primaryCluster.endpoint"),
             ("secondaryReaderEndpoint", "secondaryCluster.readerEndpoint"),
+            ("lastSwitch", "lastSwitch"),
         ],
+        after: None,
     },
     Block {
         key: "dns",
@@ -54,6 +59,7 @@ pub const BLOCKS: [Block; 4] = [
             ("secondaryHealthCheckId", "secondaryHealthCheckId"),
             ("answeringRegion", "answeringRegion"),
         ],
+        after: Some("database"),
     },
     Block {
         key: "sessionTable",
@@ -64,6 +70,7 @@ pub const BLOCKS: [Block; 4] = [
             ("primaryTableArn", "primaryTableArn"),
             ("secondaryTableArn", "secondaryTableArn"),
         ],
+        after: None,
     },
     Block {
         key: "bucket",
@@ -75,6 +82,7 @@ pub const BLOCKS: [Block; 4] = [
             ("primaryBucketArn", "primaryBucketArn"),
             ("secondaryBucketArn", "secondaryBucketArn"),
         ],
+        after: None,
     },
 ];
 

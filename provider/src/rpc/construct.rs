@@ -6,13 +6,14 @@
 use std::collections::{BTreeSet, HashMap};
 use std::sync::Arc;
 
-use futures::future::try_join_all;
+use futures::future::{try_join_all, BoxFuture, Shared};
+use futures::FutureExt;
 use pulumi_gestalt_proto::pulumi::pulumirpc as rpc;
 use rpc::resource_monitor_client::ResourceMonitorClient;
 use tonic::transport::Channel;
 use tonic::Status;
 
-use crate::component::{self, Child};
+use crate::component::{self, Block, Child};
 use crate::config::ProviderConfig;
 use crate::resources::Resource;
 use crate::rpc::codec::{decode_opt, encode_struct};
@@ -63,19 +64,22 @@ pub async fn construct(
         .into_inner()
         .urn;
 
-    let registrations = children.iter().map(|child| {
-        let mut monitor = monitor.clone();
+    // Every child is registered at once, except those that must follow another: they wait for its
+    // registration (the engine answers when its step is done) and depend on it.
+    let mut started: HashMap<&str, Registration> = HashMap::new();
+    for child in children.iter().filter(|c| c.block.after.is_none()) {
         let request = child_request(&req, &inputs, &urn, child);
-        async move {
-            let reply = monitor
-                .register_resource(request)
-                .await
-                .map_err(|e| context(e, &format!("registering {}", child.name)))?
-                .into_inner();
-            Ok::<_, Status>((child.block, reply))
-        }
-    });
-    let registered = try_join_all(registrations).await?;
+        started.insert(child.block.key, register(&monitor, child, request, None));
+    }
+    for child in children.iter().filter(|c| c.block.after.is_some()) {
+        let request = child_request(&req, &inputs, &urn, child);
+        let before = child.block.after.and_then(|key| started.get(key)).cloned();
+        started.insert(child.block.key, register(&monitor, child, request, before));
+    }
+    let order = children.iter().map(|c| started[c.block.key].clone());
+    let registered = try_join_all(order)
+        .await
+        .map_err(|e| Status::new(e.0, e.1))?;
 
     let states: Vec<_> = registered
         .iter()
@@ -107,6 +111,42 @@ pub async fn construct(
         state: Some(encode_struct(&outputs)),
         state_dependencies,
     })
+}
+
+/// A child's registration, awaited by the component and by the children that follow it.
+type Registration = Shared<
+    BoxFuture<'static, Result<(&'static Block, rpc::RegisterResourceResponse), StatusParts>>,
+>;
+
+/// A `Status` in parts, so a shared result can be cloned to every waiter.
+#[derive(Clone, Debug)]
+struct StatusParts(tonic::Code, String);
+
+fn register(
+    monitor: &ResourceMonitorClient<Channel>,
+    child: &Child,
+    mut request: rpc::RegisterResourceRequest,
+    before: Option<Registration>,
+) -> Registration {
+    let mut monitor = monitor.clone();
+    let (block, name) = (child.block, child.name.clone());
+    async move {
+        if let Some(before) = before {
+            let (_, reply) = before.await?;
+            request.dependencies.push(reply.urn);
+        }
+        let reply = monitor
+            .register_resource(request)
+            .await
+            .map_err(|e| {
+                let e = context(e, &format!("registering {name}"));
+                StatusParts(e.code(), e.message().to_string())
+            })?
+            .into_inner();
+        Ok((block, reply))
+    }
+    .boxed()
+    .shared()
 }
 
 async fn connect(endpoint: &str) -> Result<ResourceMonitorClient<Channel>, Status> {

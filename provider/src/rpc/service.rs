@@ -347,6 +347,12 @@ impl ResourceProvider for ProviderService {
                 old_inputs: old_inputs.as_ref(),
             })
             .map_err(|e| Status::unknown(e.to_string()))?;
+        if !diff.warnings.is_empty() {
+            let reporter = Reporter::new(self.log.clone(), &req.urn);
+            for warning in &diff.warnings {
+                reporter.warn(warning);
+            }
+        }
         // ignoreChanges paths were already replaced by their old values in Check; drop what remains.
         diff.changes.retain(|c| {
             !req.ignore_changes

@@ -1,6 +1,9 @@
 //! What the resource tests share: a provider configuration pointed at the emulator, and a context
 //! that polls quickly (the emulator's transitions take seconds, not minutes).
 
+#[allow(dead_code)]
+pub mod database;
+
 use std::sync::Arc;
 use std::time::Duration;
 

@@ -19,7 +19,7 @@ Object.defineProperty(exports, "defaultTags", {
 });
 
 /**
- * Per-service endpoint URL overrides, keyed by service name (rds, route53, dynamodb, s3, iam, sts), for LocalStack or a test emulator. Example: {"rds": "http://127.0.0.1:5000"}.
+ * Per-service endpoint URL overrides, keyed by service name (rds, route53, dynamodb, s3, iam, sts, cloudwatch), for LocalStack or a test emulator. Example: {"rds": "http://127.0.0.1:5000"}.
  */
 export declare const endpoints: {[key: string]: string} | undefined;
 Object.defineProperty(exports, "endpoints", {

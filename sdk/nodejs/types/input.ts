@@ -247,6 +247,10 @@ export function multiRegionDRBucketArgsProvideDefaults(val: MultiRegionDRBucketA
  */
 export interface MultiRegionDRDatabaseArgs {
     /**
+     * Makes the next `activeRegion` change an unplanned failover (FailoverGlobalCluster with AllowDataLoss, called in the target's region), for when the writer's region is down. Writes not yet replicated are lost; Aurora keeps them in an `rds:unplanned-global-failover-*` snapshot in the old writer's region, named in `lastSwitch.snapshotIdentifier`. Set it back to false once the failover is done.
+     */
+    allowDataLoss?: pulumi.Input<boolean | undefined>;
+    /**
      * Days of automated backups, 1-35.
      */
     backupRetentionPeriod?: pulumi.Input<number | undefined>;
@@ -287,6 +291,10 @@ export interface MultiRegionDRDatabaseArgs {
      */
     masterUsername: pulumi.Input<string>;
     /**
+     * The most replication lag (CloudWatch AuroraGlobalDBRPOLag of the target) a switchover accepts; writes pause about this long while it runs. When no lag data exists the rule passes and says so.
+     */
+    maxReplicationLagSeconds?: pulumi.Input<number | undefined>;
+    /**
      * Daily backup window in UTC, hh24:mi-hh24:mi, at least 30 minutes, for example 03:00-04:00.
      */
     preferredBackupWindow?: pulumi.Input<string | undefined>;
@@ -321,8 +329,10 @@ export interface MultiRegionDRDatabaseArgs {
 export function multiRegionDRDatabaseArgsProvideDefaults(val: MultiRegionDRDatabaseArgs): MultiRegionDRDatabaseArgs {
     return {
         ...val,
+        allowDataLoss: (val.allowDataLoss) ?? false,
         backupRetentionPeriod: (val.backupRetentionPeriod) ?? 7,
         deletionProtection: (val.deletionProtection) ?? false,
+        maxReplicationLagSeconds: (val.maxReplicationLagSeconds) ?? 30,
         skipFinalSnapshot: (val.skipFinalSnapshot) ?? false,
         storageEncrypted: (val.storageEncrypted) ?? true,
     };

@@ -329,3 +329,56 @@ export interface ServerlessV2Scaling {
      */
     minCapacity: number;
 }
+
+/**
+ * One phase of a switchover or failover, with its timestamps (RFC 3339, UTC).
+ */
+export interface SwitchPhase {
+    endedAt: string;
+    /**
+     * preflight (the readiness rules), switchover or failover (the call to AWS), or promotion (waiting until the target writes and is available).
+     */
+    name: string;
+    /**
+     * The region the phase ran against.
+     */
+    region: string;
+    /**
+     * How long the phase took.
+     */
+    seconds: number;
+    startedAt: string;
+}
+
+/**
+ * A move of the global database's writer made by the provider.
+ */
+export interface SwitchRecord {
+    /**
+     * False when the move was interrupted; the next `pulumi up` resumes it from what AWS shows.
+     */
+    completed: boolean;
+    /**
+     * From start to the new writer being available: the database part of the RTO.
+     */
+    durationSeconds?: number;
+    /**
+     * When the new writer was available; empty while unfinished.
+     */
+    endedAt?: string;
+    fromRegion: string;
+    /**
+     * `switchover` (planned, no data loss) or `failover` (unplanned, allowDataLoss).
+     */
+    kind: string;
+    phases: outputs.SwitchPhase[];
+    /**
+     * For a failover: the rds:unplanned-global-failover-* snapshot in the old writer's region that holds the writes that were lost. Aurora keeps it only for the cluster's backup retention period: copy it to keep it.
+     */
+    snapshotIdentifier?: string;
+    /**
+     * When the move started (RFC 3339, UTC).
+     */
+    startedAt: string;
+    toRegion: string;
+}

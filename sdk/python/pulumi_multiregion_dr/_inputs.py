@@ -914,6 +914,10 @@ class MultiRegionDRDatabaseArgsDict(TypedDict):
     """
     Master user name, given to the primary cluster only (AWS refuses it on a secondary).
     """
+    allow_data_loss: NotRequired[pulumi.Input[Optional[_builtins.bool]]]
+    """
+    Makes the next `activeRegion` change an unplanned failover (FailoverGlobalCluster with AllowDataLoss, called in the target's region), for when the writer's region is down. Writes not yet replicated are lost; Aurora keeps them in an `rds:unplanned-global-failover-*` snapshot in the old writer's region, named in `lastSwitch.snapshotIdentifier`. Set it back to false once the failover is done.
+    """
     backup_retention_period: NotRequired[pulumi.Input[Optional[_builtins.int]]]
     """
     Days of automated backups, 1-35.
@@ -941,6 +945,10 @@ class MultiRegionDRDatabaseArgsDict(TypedDict):
     instance_class: NotRequired[pulumi.Input[Optional[_builtins.str]]]
     """
     DB instance class of every instance, for example db.r6g.large. Leave unset when serverlessV2 is set (instances then use db.serverless).
+    """
+    max_replication_lag_seconds: NotRequired[pulumi.Input[Optional[_builtins.float]]]
+    """
+    The most replication lag (CloudWatch AuroraGlobalDBRPOLag of the target) a switchover accepts; writes pause about this long while it runs. When no lag data exists the rule passes and says so.
     """
     preferred_backup_window: NotRequired[pulumi.Input[Optional[_builtins.str]]]
     """
@@ -977,6 +985,7 @@ class MultiRegionDRDatabaseArgs:
                  engine: pulumi.Input[_builtins.str],
                  master_password: pulumi.Input[_builtins.str],
                  master_username: pulumi.Input[_builtins.str],
+                 allow_data_loss: pulumi.Input[Optional[_builtins.bool]] = None,
                  backup_retention_period: pulumi.Input[Optional[_builtins.int]] = None,
                  database_name: pulumi.Input[Optional[_builtins.str]] = None,
                  deletion_protection: pulumi.Input[Optional[_builtins.bool]] = None,
@@ -984,6 +993,7 @@ class MultiRegionDRDatabaseArgs:
                  final_snapshot_identifier: pulumi.Input[Optional[_builtins.str]] = None,
                  global_cluster_identifier: pulumi.Input[Optional[_builtins.str]] = None,
                  instance_class: pulumi.Input[Optional[_builtins.str]] = None,
+                 max_replication_lag_seconds: pulumi.Input[Optional[_builtins.float]] = None,
                  preferred_backup_window: pulumi.Input[Optional[_builtins.str]] = None,
                  primary: pulumi.Input[Optional['RegionSettingsArgs']] = None,
                  secondary: pulumi.Input[Optional['RegionSettingsArgs']] = None,
@@ -997,6 +1007,7 @@ class MultiRegionDRDatabaseArgs:
         :param pulumi.Input[_builtins.str] engine: aurora-postgresql or aurora-mysql. Changing it replaces the database.
         :param pulumi.Input[_builtins.str] master_password: Master password: 8-128 printable ASCII characters, none of / " @ or space. Given to the primary cluster only.
         :param pulumi.Input[_builtins.str] master_username: Master user name, given to the primary cluster only (AWS refuses it on a secondary).
+        :param pulumi.Input[_builtins.bool] allow_data_loss: Makes the next `activeRegion` change an unplanned failover (FailoverGlobalCluster with AllowDataLoss, called in the target's region), for when the writer's region is down. Writes not yet replicated are lost; Aurora keeps them in an `rds:unplanned-global-failover-*` snapshot in the old writer's region, named in `lastSwitch.snapshotIdentifier`. Set it back to false once the failover is done.
         :param pulumi.Input[_builtins.int] backup_retention_period: Days of automated backups, 1-35.
         :param pulumi.Input[_builtins.str] database_name: Name of the initial database, created in the primary region only (a secondary never takes one). Changing it replaces the database.
         :param pulumi.Input[_builtins.bool] deletion_protection: Protect the global cluster and both regional clusters from deletion. Set it to false and run `pulumi up` before destroying.
@@ -1004,6 +1015,7 @@ class MultiRegionDRDatabaseArgs:
         :param pulumi.Input[_builtins.str] final_snapshot_identifier: Name of the primary cluster's final snapshot on delete. Derived from the cluster identifier when unset and skipFinalSnapshot is false.
         :param pulumi.Input[_builtins.str] global_cluster_identifier: Identifier of the global cluster: 1-63 letters, digits and hyphens, starting with a letter, no double or trailing hyphen. Regional clusters are named '<identifier>-<region>'. Derived from the resource name when unset. Changing it replaces the database.
         :param pulumi.Input[_builtins.str] instance_class: DB instance class of every instance, for example db.r6g.large. Leave unset when serverlessV2 is set (instances then use db.serverless).
+        :param pulumi.Input[_builtins.float] max_replication_lag_seconds: The most replication lag (CloudWatch AuroraGlobalDBRPOLag of the target) a switchover accepts; writes pause about this long while it runs. When no lag data exists the rule passes and says so.
         :param pulumi.Input[_builtins.str] preferred_backup_window: Daily backup window in UTC, hh24:mi-hh24:mi, at least 30 minutes, for example 03:00-04:00.
         :param pulumi.Input['RegionSettingsArgs'] primary: Settings of the primary region's cluster (instanceCount defaults to 1).
         :param pulumi.Input['RegionSettingsArgs'] secondary: Settings of the secondary region's cluster (instanceCount defaults to 1; 0 gives a headless secondary).
@@ -1015,6 +1027,10 @@ class MultiRegionDRDatabaseArgs:
         pulumi.set(__self__, "engine", engine)
         pulumi.set(__self__, "master_password", master_password)
         pulumi.set(__self__, "master_username", master_username)
+        if allow_data_loss is None:
+            allow_data_loss = False
+        if allow_data_loss is not None:
+            pulumi.set(__self__, "allow_data_loss", allow_data_loss)
         if backup_retention_period is None:
             backup_retention_period = 7
         if backup_retention_period is not None:
@@ -1033,6 +1049,10 @@ class MultiRegionDRDatabaseArgs:
             pulumi.set(__self__, "global_cluster_identifier", global_cluster_identifier)
         if instance_class is not None:
             pulumi.set(__self__, "instance_class", instance_class)
+        if max_replication_lag_seconds is None:
+            max_replication_lag_seconds = 30
+        if max_replication_lag_seconds is not None:
+            pulumi.set(__self__, "max_replication_lag_seconds", max_replication_lag_seconds)
         if preferred_backup_window is not None:
             pulumi.set(__self__, "preferred_backup_window", preferred_backup_window)
         if primary is not None:
@@ -1087,6 +1107,18 @@ class MultiRegionDRDatabaseArgs:
     @master_username.setter
     def master_username(self, value: pulumi.Input[_builtins.str]):
         pulumi.set(self, "master_username", value)
+
+    @_builtins.property
+    @pulumi.getter(name="allowDataLoss")
+    def allow_data_loss(self) -> pulumi.Input[Optional[_builtins.bool]]:
+        """
+        Makes the next `activeRegion` change an unplanned failover (FailoverGlobalCluster with AllowDataLoss, called in the target's region), for when the writer's region is down. Writes not yet replicated are lost; Aurora keeps them in an `rds:unplanned-global-failover-*` snapshot in the old writer's region, named in `lastSwitch.snapshotIdentifier`. Set it back to false once the failover is done.
+        """
+        return pulumi.get(self, "allow_data_loss")
+
+    @allow_data_loss.setter
+    def allow_data_loss(self, value: pulumi.Input[Optional[_builtins.bool]]):
+        pulumi.set(self, "allow_data_loss", value)
 
     @_builtins.property
     @pulumi.getter(name="backupRetentionPeriod")
@@ -1171,6 +1203,18 @@ class MultiRegionDRDatabaseArgs:
     @instance_class.setter
     def instance_class(self, value: pulumi.Input[Optional[_builtins.str]]):
         pulumi.set(self, "instance_class", value)
+
+    @_builtins.property
+    @pulumi.getter(name="maxReplicationLagSeconds")
+    def max_replication_lag_seconds(self) -> pulumi.Input[Optional[_builtins.float]]:
+        """
+        The most replication lag (CloudWatch AuroraGlobalDBRPOLag of the target) a switchover accepts; writes pause about this long while it runs. When no lag data exists the rule passes and says so.
+        """
+        return pulumi.get(self, "max_replication_lag_seconds")
+
+    @max_replication_lag_seconds.setter
+    def max_replication_lag_seconds(self, value: pulumi.Input[Optional[_builtins.float]]):
+        pulumi.set(self, "max_replication_lag_seconds", value)
 
     @_builtins.property
     @pulumi.getter(name="preferredBackupWindow")

@@ -24,6 +24,8 @@ class GlobalDatabaseArgs:
                  engine: pulumi.Input[_builtins.str],
                  master_password: pulumi.Input[_builtins.str],
                  master_username: pulumi.Input[_builtins.str],
+                 active_region: pulumi.Input[Optional[_builtins.str]] = None,
+                 allow_data_loss: pulumi.Input[Optional[_builtins.bool]] = None,
                  backup_retention_period: pulumi.Input[Optional[_builtins.int]] = None,
                  database_name: pulumi.Input[Optional[_builtins.str]] = None,
                  deletion_protection: pulumi.Input[Optional[_builtins.bool]] = None,
@@ -31,6 +33,7 @@ class GlobalDatabaseArgs:
                  final_snapshot_identifier: pulumi.Input[Optional[_builtins.str]] = None,
                  global_cluster_identifier: pulumi.Input[Optional[_builtins.str]] = None,
                  instance_class: pulumi.Input[Optional[_builtins.str]] = None,
+                 max_replication_lag_seconds: pulumi.Input[Optional[_builtins.float]] = None,
                  preferred_backup_window: pulumi.Input[Optional[_builtins.str]] = None,
                  primary: pulumi.Input[Optional['RegionSettingsArgs']] = None,
                  primary_region: pulumi.Input[Optional[_builtins.str]] = None,
@@ -46,6 +49,8 @@ class GlobalDatabaseArgs:
         :param pulumi.Input[_builtins.str] engine: aurora-postgresql or aurora-mysql. Changing it replaces the database.
         :param pulumi.Input[_builtins.str] master_password: Master password: 8-128 printable ASCII characters, none of / " @ or space. Given to the primary cluster only.
         :param pulumi.Input[_builtins.str] master_username: Master user name, given to the primary cluster only (AWS refuses it on a secondary).
+        :param pulumi.Input[_builtins.str] active_region: Which side writes: `primary` or `secondary` (the side, not a region name). Changing it moves the writer: a planned switchover (SwitchoverGlobalCluster, no data loss) after a readiness preflight, or an unplanned failover when `allowDataLoss` is true. After a failover made outside Pulumi, an up that still declares the old side warns and changes nothing: set this to the side that writes now to accept it.
+        :param pulumi.Input[_builtins.bool] allow_data_loss: Makes the next `activeRegion` change an unplanned failover (FailoverGlobalCluster with AllowDataLoss, called in the target's region), for when the writer's region is down. Writes not yet replicated are lost; Aurora keeps them in an `rds:unplanned-global-failover-*` snapshot in the old writer's region, named in `lastSwitch.snapshotIdentifier`. Set it back to false once the failover is done.
         :param pulumi.Input[_builtins.int] backup_retention_period: Days of automated backups, 1-35.
         :param pulumi.Input[_builtins.str] database_name: Name of the initial database, created in the primary region only (a secondary never takes one). Changing it replaces the database.
         :param pulumi.Input[_builtins.bool] deletion_protection: Protect the global cluster and both regional clusters from deletion. Set it to false and run `pulumi up` before destroying.
@@ -53,6 +58,7 @@ class GlobalDatabaseArgs:
         :param pulumi.Input[_builtins.str] final_snapshot_identifier: Name of the primary cluster's final snapshot on delete. Derived from the cluster identifier when unset and skipFinalSnapshot is false.
         :param pulumi.Input[_builtins.str] global_cluster_identifier: Identifier of the global cluster: 1-63 letters, digits and hyphens, starting with a letter, no double or trailing hyphen. Regional clusters are named '<identifier>-<region>'. Derived from the resource name when unset. Changing it replaces the database.
         :param pulumi.Input[_builtins.str] instance_class: DB instance class of every instance, for example db.r6g.large. Leave unset when serverlessV2 is set (instances then use db.serverless).
+        :param pulumi.Input[_builtins.float] max_replication_lag_seconds: The most replication lag (CloudWatch AuroraGlobalDBRPOLag of the target) a switchover accepts; writes pause about this long while it runs. When no lag data exists the rule passes and says so.
         :param pulumi.Input[_builtins.str] preferred_backup_window: Daily backup window in UTC, hh24:mi-hh24:mi, at least 30 minutes, for example 03:00-04:00.
         :param pulumi.Input['RegionSettingsArgs'] primary: Settings of the primary region's cluster (instanceCount defaults to 1).
         :param pulumi.Input[_builtins.str] primary_region: Overrides the provider's primaryRegion for this resource. Changing it replaces the database.
@@ -66,6 +72,14 @@ class GlobalDatabaseArgs:
         pulumi.set(__self__, "engine", engine)
         pulumi.set(__self__, "master_password", master_password)
         pulumi.set(__self__, "master_username", master_username)
+        if active_region is None:
+            active_region = 'primary'
+        if active_region is not None:
+            pulumi.set(__self__, "active_region", active_region)
+        if allow_data_loss is None:
+            allow_data_loss = False
+        if allow_data_loss is not None:
+            pulumi.set(__self__, "allow_data_loss", allow_data_loss)
         if backup_retention_period is None:
             backup_retention_period = 7
         if backup_retention_period is not None:
@@ -84,6 +98,10 @@ class GlobalDatabaseArgs:
             pulumi.set(__self__, "global_cluster_identifier", global_cluster_identifier)
         if instance_class is not None:
             pulumi.set(__self__, "instance_class", instance_class)
+        if max_replication_lag_seconds is None:
+            max_replication_lag_seconds = 30
+        if max_replication_lag_seconds is not None:
+            pulumi.set(__self__, "max_replication_lag_seconds", max_replication_lag_seconds)
         if preferred_backup_window is not None:
             pulumi.set(__self__, "preferred_backup_window", preferred_backup_window)
         if primary is not None:
@@ -142,6 +160,30 @@ class GlobalDatabaseArgs:
     @master_username.setter
     def master_username(self, value: pulumi.Input[_builtins.str]):
         pulumi.set(self, "master_username", value)
+
+    @_builtins.property
+    @pulumi.getter(name="activeRegion")
+    def active_region(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        Which side writes: `primary` or `secondary` (the side, not a region name). Changing it moves the writer: a planned switchover (SwitchoverGlobalCluster, no data loss) after a readiness preflight, or an unplanned failover when `allowDataLoss` is true. After a failover made outside Pulumi, an up that still declares the old side warns and changes nothing: set this to the side that writes now to accept it.
+        """
+        return pulumi.get(self, "active_region")
+
+    @active_region.setter
+    def active_region(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "active_region", value)
+
+    @_builtins.property
+    @pulumi.getter(name="allowDataLoss")
+    def allow_data_loss(self) -> pulumi.Input[Optional[_builtins.bool]]:
+        """
+        Makes the next `activeRegion` change an unplanned failover (FailoverGlobalCluster with AllowDataLoss, called in the target's region), for when the writer's region is down. Writes not yet replicated are lost; Aurora keeps them in an `rds:unplanned-global-failover-*` snapshot in the old writer's region, named in `lastSwitch.snapshotIdentifier`. Set it back to false once the failover is done.
+        """
+        return pulumi.get(self, "allow_data_loss")
+
+    @allow_data_loss.setter
+    def allow_data_loss(self, value: pulumi.Input[Optional[_builtins.bool]]):
+        pulumi.set(self, "allow_data_loss", value)
 
     @_builtins.property
     @pulumi.getter(name="backupRetentionPeriod")
@@ -226,6 +268,18 @@ class GlobalDatabaseArgs:
     @instance_class.setter
     def instance_class(self, value: pulumi.Input[Optional[_builtins.str]]):
         pulumi.set(self, "instance_class", value)
+
+    @_builtins.property
+    @pulumi.getter(name="maxReplicationLagSeconds")
+    def max_replication_lag_seconds(self) -> pulumi.Input[Optional[_builtins.float]]:
+        """
+        The most replication lag (CloudWatch AuroraGlobalDBRPOLag of the target) a switchover accepts; writes pause about this long while it runs. When no lag data exists the rule passes and says so.
+        """
+        return pulumi.get(self, "max_replication_lag_seconds")
+
+    @max_replication_lag_seconds.setter
+    def max_replication_lag_seconds(self, value: pulumi.Input[Optional[_builtins.float]]):
+        pulumi.set(self, "max_replication_lag_seconds", value)
 
     @_builtins.property
     @pulumi.getter(name="preferredBackupWindow")
@@ -342,6 +396,8 @@ class GlobalDatabase(pulumi.CustomResource):
     def __init__(__self__,
                  resource_name: str,
                  opts: Optional[pulumi.ResourceOptions] = None,
+                 active_region: pulumi.Input[Optional[_builtins.str]] = None,
+                 allow_data_loss: pulumi.Input[Optional[_builtins.bool]] = None,
                  backup_retention_period: pulumi.Input[Optional[_builtins.int]] = None,
                  database_name: pulumi.Input[Optional[_builtins.str]] = None,
                  deletion_protection: pulumi.Input[Optional[_builtins.bool]] = None,
@@ -352,6 +408,7 @@ class GlobalDatabase(pulumi.CustomResource):
                  instance_class: pulumi.Input[Optional[_builtins.str]] = None,
                  master_password: pulumi.Input[Optional[_builtins.str]] = None,
                  master_username: pulumi.Input[Optional[_builtins.str]] = None,
+                 max_replication_lag_seconds: pulumi.Input[Optional[_builtins.float]] = None,
                  preferred_backup_window: pulumi.Input[Optional[_builtins.str]] = None,
                  primary: pulumi.Input[Optional[Union['RegionSettingsArgs', 'RegionSettingsArgsDict']]] = None,
                  primary_region: pulumi.Input[Optional[_builtins.str]] = None,
@@ -367,6 +424,8 @@ class GlobalDatabase(pulumi.CustomResource):
 
         :param str resource_name: The name of the resource.
         :param pulumi.ResourceOptions opts: Options for the resource.
+        :param pulumi.Input[_builtins.str] active_region: Which side writes: `primary` or `secondary` (the side, not a region name). Changing it moves the writer: a planned switchover (SwitchoverGlobalCluster, no data loss) after a readiness preflight, or an unplanned failover when `allowDataLoss` is true. After a failover made outside Pulumi, an up that still declares the old side warns and changes nothing: set this to the side that writes now to accept it.
+        :param pulumi.Input[_builtins.bool] allow_data_loss: Makes the next `activeRegion` change an unplanned failover (FailoverGlobalCluster with AllowDataLoss, called in the target's region), for when the writer's region is down. Writes not yet replicated are lost; Aurora keeps them in an `rds:unplanned-global-failover-*` snapshot in the old writer's region, named in `lastSwitch.snapshotIdentifier`. Set it back to false once the failover is done.
         :param pulumi.Input[_builtins.int] backup_retention_period: Days of automated backups, 1-35.
         :param pulumi.Input[_builtins.str] database_name: Name of the initial database, created in the primary region only (a secondary never takes one). Changing it replaces the database.
         :param pulumi.Input[_builtins.bool] deletion_protection: Protect the global cluster and both regional clusters from deletion. Set it to false and run `pulumi up` before destroying.
@@ -377,6 +436,7 @@ class GlobalDatabase(pulumi.CustomResource):
         :param pulumi.Input[_builtins.str] instance_class: DB instance class of every instance, for example db.r6g.large. Leave unset when serverlessV2 is set (instances then use db.serverless).
         :param pulumi.Input[_builtins.str] master_password: Master password: 8-128 printable ASCII characters, none of / " @ or space. Given to the primary cluster only.
         :param pulumi.Input[_builtins.str] master_username: Master user name, given to the primary cluster only (AWS refuses it on a secondary).
+        :param pulumi.Input[_builtins.float] max_replication_lag_seconds: The most replication lag (CloudWatch AuroraGlobalDBRPOLag of the target) a switchover accepts; writes pause about this long while it runs. When no lag data exists the rule passes and says so.
         :param pulumi.Input[_builtins.str] preferred_backup_window: Daily backup window in UTC, hh24:mi-hh24:mi, at least 30 minutes, for example 03:00-04:00.
         :param pulumi.Input[Union['RegionSettingsArgs', 'RegionSettingsArgsDict']] primary: Settings of the primary region's cluster (instanceCount defaults to 1).
         :param pulumi.Input[_builtins.str] primary_region: Overrides the provider's primaryRegion for this resource. Changing it replaces the database.
@@ -411,6 +471,8 @@ class GlobalDatabase(pulumi.CustomResource):
     def _internal_init(__self__,
                  resource_name: str,
                  opts: Optional[pulumi.ResourceOptions] = None,
+                 active_region: pulumi.Input[Optional[_builtins.str]] = None,
+                 allow_data_loss: pulumi.Input[Optional[_builtins.bool]] = None,
                  backup_retention_period: pulumi.Input[Optional[_builtins.int]] = None,
                  database_name: pulumi.Input[Optional[_builtins.str]] = None,
                  deletion_protection: pulumi.Input[Optional[_builtins.bool]] = None,
@@ -421,6 +483,7 @@ class GlobalDatabase(pulumi.CustomResource):
                  instance_class: pulumi.Input[Optional[_builtins.str]] = None,
                  master_password: pulumi.Input[Optional[_builtins.str]] = None,
                  master_username: pulumi.Input[Optional[_builtins.str]] = None,
+                 max_replication_lag_seconds: pulumi.Input[Optional[_builtins.float]] = None,
                  preferred_backup_window: pulumi.Input[Optional[_builtins.str]] = None,
                  primary: pulumi.Input[Optional[Union['RegionSettingsArgs', 'RegionSettingsArgsDict']]] = None,
                  primary_region: pulumi.Input[Optional[_builtins.str]] = None,
@@ -439,6 +502,12 @@ class GlobalDatabase(pulumi.CustomResource):
                 raise TypeError('__props__ is only valid when passed in combination with a valid opts.id to get an existing resource')
             __props__ = GlobalDatabaseArgs.__new__(GlobalDatabaseArgs)
 
+            if active_region is None:
+                active_region = 'primary'
+            __props__.__dict__["active_region"] = active_region
+            if allow_data_loss is None:
+                allow_data_loss = False
+            __props__.__dict__["allow_data_loss"] = allow_data_loss
             if backup_retention_period is None:
                 backup_retention_period = 7
             __props__.__dict__["backup_retention_period"] = backup_retention_period
@@ -459,6 +528,9 @@ class GlobalDatabase(pulumi.CustomResource):
             if master_username is None and not opts.urn:
                 raise TypeError("Missing required property 'master_username'")
             __props__.__dict__["master_username"] = master_username
+            if max_replication_lag_seconds is None:
+                max_replication_lag_seconds = 30
+            __props__.__dict__["max_replication_lag_seconds"] = max_replication_lag_seconds
             __props__.__dict__["preferred_backup_window"] = preferred_backup_window
             __props__.__dict__["primary"] = primary
             __props__.__dict__["primary_region"] = primary_region
@@ -474,6 +546,7 @@ class GlobalDatabase(pulumi.CustomResource):
             __props__.__dict__["tags"] = tags
             __props__.__dict__["global_cluster_arn"] = None
             __props__.__dict__["global_writer_endpoint"] = None
+            __props__.__dict__["last_switch"] = None
             __props__.__dict__["primary_cluster"] = None
             __props__.__dict__["secondary_cluster"] = None
             __props__.__dict__["writer_region"] = None
@@ -502,6 +575,8 @@ class GlobalDatabase(pulumi.CustomResource):
 
         __props__ = GlobalDatabaseArgs.__new__(GlobalDatabaseArgs)
 
+        __props__.__dict__["active_region"] = None
+        __props__.__dict__["allow_data_loss"] = None
         __props__.__dict__["backup_retention_period"] = None
         __props__.__dict__["database_name"] = None
         __props__.__dict__["deletion_protection"] = None
@@ -512,8 +587,10 @@ class GlobalDatabase(pulumi.CustomResource):
         __props__.__dict__["global_cluster_identifier"] = None
         __props__.__dict__["global_writer_endpoint"] = None
         __props__.__dict__["instance_class"] = None
+        __props__.__dict__["last_switch"] = None
         __props__.__dict__["master_password"] = None
         __props__.__dict__["master_username"] = None
+        __props__.__dict__["max_replication_lag_seconds"] = None
         __props__.__dict__["preferred_backup_window"] = None
         __props__.__dict__["primary"] = None
         __props__.__dict__["primary_cluster"] = None
@@ -527,6 +604,22 @@ class GlobalDatabase(pulumi.CustomResource):
         __props__.__dict__["tags"] = None
         __props__.__dict__["writer_region"] = None
         return GlobalDatabase(resource_name, opts=opts, __props__=__props__)
+
+    @_builtins.property
+    @pulumi.getter(name="activeRegion")
+    def active_region(self) -> pulumi.Output[_builtins.str]:
+        """
+        Which side writes: `primary` or `secondary` (the side, not a region name). Changing it moves the writer: a planned switchover (SwitchoverGlobalCluster, no data loss) after a readiness preflight, or an unplanned failover when `allowDataLoss` is true. After a failover made outside Pulumi, an up that still declares the old side warns and changes nothing: set this to the side that writes now to accept it.
+        """
+        return pulumi.get(self, "active_region")
+
+    @_builtins.property
+    @pulumi.getter(name="allowDataLoss")
+    def allow_data_loss(self) -> pulumi.Output[_builtins.bool]:
+        """
+        Makes the next `activeRegion` change an unplanned failover (FailoverGlobalCluster with AllowDataLoss, called in the target's region), for when the writer's region is down. Writes not yet replicated are lost; Aurora keeps them in an `rds:unplanned-global-failover-*` snapshot in the old writer's region, named in `lastSwitch.snapshotIdentifier`. Set it back to false once the failover is done.
+        """
+        return pulumi.get(self, "allow_data_loss")
 
     @_builtins.property
     @pulumi.getter(name="backupRetentionPeriod")
@@ -609,6 +702,14 @@ class GlobalDatabase(pulumi.CustomResource):
         return pulumi.get(self, "instance_class")
 
     @_builtins.property
+    @pulumi.getter(name="lastSwitch")
+    def last_switch(self) -> pulumi.Output[Optional['outputs.SwitchRecord']]:
+        """
+        The last move of the writer that this provider made (switchover or failover): when it started and ended, each phase, and for a failover the snapshot holding the lost writes. Absent until the first move.
+        """
+        return pulumi.get(self, "last_switch")
+
+    @_builtins.property
     @pulumi.getter(name="masterPassword")
     def master_password(self) -> pulumi.Output[_builtins.str]:
         """
@@ -623,6 +724,14 @@ class GlobalDatabase(pulumi.CustomResource):
         Master user name, given to the primary cluster only (AWS refuses it on a secondary).
         """
         return pulumi.get(self, "master_username")
+
+    @_builtins.property
+    @pulumi.getter(name="maxReplicationLagSeconds")
+    def max_replication_lag_seconds(self) -> pulumi.Output[_builtins.float]:
+        """
+        The most replication lag (CloudWatch AuroraGlobalDBRPOLag of the target) a switchover accepts; writes pause about this long while it runs. When no lag data exists the rule passes and says so.
+        """
+        return pulumi.get(self, "max_replication_lag_seconds")
 
     @_builtins.property
     @pulumi.getter(name="preferredBackupWindow")

@@ -13,6 +13,7 @@ if sys.version_info >= (3, 11):
 else:
     from typing_extensions import NotRequired, TypedDict, TypeAlias
 from . import _utilities
+from . import outputs
 from ._inputs import *
 
 __all__ = ['MultiRegionDRArgs', 'MultiRegionDR']
@@ -222,6 +223,7 @@ class MultiRegionDR(pulumi.ComponentResource):
             __props__.__dict__["fqdn"] = None
             __props__.__dict__["global_cluster_arn"] = None
             __props__.__dict__["global_cluster_identifier"] = None
+            __props__.__dict__["last_switch"] = None
             __props__.__dict__["primary_bucket_arn"] = None
             __props__.__dict__["primary_bucket_name"] = None
             __props__.__dict__["primary_cluster_arn"] = None
@@ -283,6 +285,14 @@ class MultiRegionDR(pulumi.ComponentResource):
         The global cluster's identifier.
         """
         return pulumi.get(self, "global_cluster_identifier")
+
+    @_builtins.property
+    @pulumi.getter(name="lastSwitch")
+    def last_switch(self) -> pulumi.Output[Optional['outputs.SwitchRecord']]:
+        """
+        The database's last writer move made by the provider (see GlobalDatabase.lastSwitch).
+        """
+        return pulumi.get(self, "last_switch")
 
     @_builtins.property
     @pulumi.getter(name="primaryBucketArn")

@@ -13,6 +13,7 @@ if sys.version_info >= (3, 11):
 else:
     from typing_extensions import NotRequired, TypedDict, TypeAlias
 from . import _utilities
+from . import outputs
 
 __all__ = [
     'AliasTarget',
@@ -26,6 +27,8 @@ __all__ = [
     'RegionSettings',
     'ReplicationRuleSummary',
     'ServerlessV2Scaling',
+    'SwitchPhase',
+    'SwitchRecord',
 ]
 
 @pulumi.output_type
@@ -1054,5 +1057,212 @@ class ServerlessV2Scaling(dict):
         Minimum ACU, 0 to 256 in steps of 0.5. AWS recommends at least 8 in the primary region of a global database.
         """
         return pulumi.get(self, "min_capacity")
+
+
+@pulumi.output_type
+class SwitchPhase(dict):
+    """
+    One phase of a switchover or failover, with its timestamps (RFC 3339, UTC).
+    """
+    @staticmethod
+    def __key_warning(key: str):
+        suggest = None
+        if key == "endedAt":
+            suggest = "ended_at"
+        elif key == "startedAt":
+            suggest = "started_at"
+
+        if suggest:
+            pulumi.log.warn(f"Key '{key}' not found in SwitchPhase. Access the value via the '{suggest}' property getter instead.")
+
+    def __getitem__(self, key: str) -> Any:
+        SwitchPhase.__key_warning(key)
+        return super().__getitem__(key)
+
+    def get(self, key: str, default = None) -> Any:
+        SwitchPhase.__key_warning(key)
+        return super().get(key, default)
+
+    def __init__(__self__, *,
+                 ended_at: _builtins.str,
+                 name: _builtins.str,
+                 region: _builtins.str,
+                 seconds: _builtins.float,
+                 started_at: _builtins.str):
+        """
+        One phase of a switchover or failover, with its timestamps (RFC 3339, UTC).
+
+        :param _builtins.str name: preflight (the readiness rules), switchover or failover (the call to AWS), or promotion (waiting until the target writes and is available).
+        :param _builtins.str region: The region the phase ran against.
+        :param _builtins.float seconds: How long the phase took.
+        """
+        pulumi.set(__self__, "ended_at", ended_at)
+        pulumi.set(__self__, "name", name)
+        pulumi.set(__self__, "region", region)
+        pulumi.set(__self__, "seconds", seconds)
+        pulumi.set(__self__, "started_at", started_at)
+
+    @_builtins.property
+    @pulumi.getter(name="endedAt")
+    def ended_at(self) -> _builtins.str:
+        return pulumi.get(self, "ended_at")
+
+    @_builtins.property
+    @pulumi.getter
+    def name(self) -> _builtins.str:
+        """
+        preflight (the readiness rules), switchover or failover (the call to AWS), or promotion (waiting until the target writes and is available).
+        """
+        return pulumi.get(self, "name")
+
+    @_builtins.property
+    @pulumi.getter
+    def region(self) -> _builtins.str:
+        """
+        The region the phase ran against.
+        """
+        return pulumi.get(self, "region")
+
+    @_builtins.property
+    @pulumi.getter
+    def seconds(self) -> _builtins.float:
+        """
+        How long the phase took.
+        """
+        return pulumi.get(self, "seconds")
+
+    @_builtins.property
+    @pulumi.getter(name="startedAt")
+    def started_at(self) -> _builtins.str:
+        return pulumi.get(self, "started_at")
+
+
+@pulumi.output_type
+class SwitchRecord(dict):
+    """
+    A move of the global database's writer made by the provider.
+    """
+    @staticmethod
+    def __key_warning(key: str):
+        suggest = None
+        if key == "fromRegion":
+            suggest = "from_region"
+        elif key == "startedAt":
+            suggest = "started_at"
+        elif key == "toRegion":
+            suggest = "to_region"
+        elif key == "durationSeconds":
+            suggest = "duration_seconds"
+        elif key == "endedAt":
+            suggest = "ended_at"
+        elif key == "snapshotIdentifier":
+            suggest = "snapshot_identifier"
+
+        if suggest:
+            pulumi.log.warn(f"Key '{key}' not found in SwitchRecord. Access the value via the '{suggest}' property getter instead.")
+
+    def __getitem__(self, key: str) -> Any:
+        SwitchRecord.__key_warning(key)
+        return super().__getitem__(key)
+
+    def get(self, key: str, default = None) -> Any:
+        SwitchRecord.__key_warning(key)
+        return super().get(key, default)
+
+    def __init__(__self__, *,
+                 completed: _builtins.bool,
+                 from_region: _builtins.str,
+                 kind: _builtins.str,
+                 phases: Sequence['outputs.SwitchPhase'],
+                 started_at: _builtins.str,
+                 to_region: _builtins.str,
+                 duration_seconds: Optional[_builtins.float] = None,
+                 ended_at: Optional[_builtins.str] = None,
+                 snapshot_identifier: Optional[_builtins.str] = None):
+        """
+        A move of the global database's writer made by the provider.
+
+        :param _builtins.bool completed: False when the move was interrupted; the next `pulumi up` resumes it from what AWS shows.
+        :param _builtins.str kind: `switchover` (planned, no data loss) or `failover` (unplanned, allowDataLoss).
+        :param _builtins.str started_at: When the move started (RFC 3339, UTC).
+        :param _builtins.float duration_seconds: From start to the new writer being available: the database part of the RTO.
+        :param _builtins.str ended_at: When the new writer was available; empty while unfinished.
+        :param _builtins.str snapshot_identifier: For a failover: the rds:unplanned-global-failover-* snapshot in the old writer's region that holds the writes that were lost. Aurora keeps it only for the cluster's backup retention period: copy it to keep it.
+        """
+        pulumi.set(__self__, "completed", completed)
+        pulumi.set(__self__, "from_region", from_region)
+        pulumi.set(__self__, "kind", kind)
+        pulumi.set(__self__, "phases", phases)
+        pulumi.set(__self__, "started_at", started_at)
+        pulumi.set(__self__, "to_region", to_region)
+        if duration_seconds is not None:
+            pulumi.set(__self__, "duration_seconds", duration_seconds)
+        if ended_at is not None:
+            pulumi.set(__self__, "ended_at", ended_at)
+        if snapshot_identifier is not None:
+            pulumi.set(__self__, "snapshot_identifier", snapshot_identifier)
+
+    @_builtins.property
+    @pulumi.getter
+    def completed(self) -> _builtins.bool:
+        """
+        False when the move was interrupted; the next `pulumi up` resumes it from what AWS shows.
+        """
+        return pulumi.get(self, "completed")
+
+    @_builtins.property
+    @pulumi.getter(name="fromRegion")
+    def from_region(self) -> _builtins.str:
+        return pulumi.get(self, "from_region")
+
+    @_builtins.property
+    @pulumi.getter
+    def kind(self) -> _builtins.str:
+        """
+        `switchover` (planned, no data loss) or `failover` (unplanned, allowDataLoss).
+        """
+        return pulumi.get(self, "kind")
+
+    @_builtins.property
+    @pulumi.getter
+    def phases(self) -> Sequence['outputs.SwitchPhase']:
+        return pulumi.get(self, "phases")
+
+    @_builtins.property
+    @pulumi.getter(name="startedAt")
+    def started_at(self) -> _builtins.str:
+        """
+        When the move started (RFC 3339, UTC).
+        """
+        return pulumi.get(self, "started_at")
+
+    @_builtins.property
+    @pulumi.getter(name="toRegion")
+    def to_region(self) -> _builtins.str:
+        return pulumi.get(self, "to_region")
+
+    @_builtins.property
+    @pulumi.getter(name="durationSeconds")
+    def duration_seconds(self) -> Optional[_builtins.float]:
+        """
+        From start to the new writer being available: the database part of the RTO.
+        """
+        return pulumi.get(self, "duration_seconds")
+
+    @_builtins.property
+    @pulumi.getter(name="endedAt")
+    def ended_at(self) -> Optional[_builtins.str]:
+        """
+        When the new writer was available; empty while unfinished.
+        """
+        return pulumi.get(self, "ended_at")
+
+    @_builtins.property
+    @pulumi.getter(name="snapshotIdentifier")
+    def snapshot_identifier(self) -> Optional[_builtins.str]:
+        """
+        For a failover: the rds:unplanned-global-failover-* snapshot in the old writer's region that holds the writes that were lost. Aurora keeps it only for the cluster's backup retention period: copy it to keep it.
+        """
+        return pulumi.get(self, "snapshot_identifier")
 
 

@@ -29,7 +29,7 @@ class ProviderArgs:
         The arguments for constructing a Provider resource.
 
         :param pulumi.Input[Mapping[str, pulumi.Input[_builtins.str]]] default_tags: Tags applied to every taggable AWS resource in both regions. A resource's own tags win on conflict.
-        :param pulumi.Input[Mapping[str, pulumi.Input[_builtins.str]]] endpoints: Per-service endpoint URL overrides, keyed by service name (rds, route53, dynamodb, s3, iam, sts), for LocalStack or a test emulator. Example: {"rds": "http://127.0.0.1:5000"}.
+        :param pulumi.Input[Mapping[str, pulumi.Input[_builtins.str]]] endpoints: Per-service endpoint URL overrides, keyed by service name (rds, route53, dynamodb, s3, iam, sts, cloudwatch), for LocalStack or a test emulator. Example: {"rds": "http://127.0.0.1:5000"}.
         :param pulumi.Input[_builtins.int] max_retries: Maximum attempts for a retryable AWS error (throttling, 5xx, PriorRequestNotComplete) before the operation fails. 0 disables retries.
         :param pulumi.Input[_builtins.str] primary_region: AWS region that holds the writer (the primary) of every resource this provider manages.
         :param pulumi.Input[_builtins.str] profile: Named profile from the shared AWS config and credentials files. When unset, the standard AWS credential chain is used (environment, SSO, container and instance roles).
@@ -70,7 +70,7 @@ class ProviderArgs:
     @pulumi.getter
     def endpoints(self) -> pulumi.Input[Optional[Mapping[str, pulumi.Input[_builtins.str]]]]:
         """
-        Per-service endpoint URL overrides, keyed by service name (rds, route53, dynamodb, s3, iam, sts), for LocalStack or a test emulator. Example: {"rds": "http://127.0.0.1:5000"}.
+        Per-service endpoint URL overrides, keyed by service name (rds, route53, dynamodb, s3, iam, sts, cloudwatch), for LocalStack or a test emulator. Example: {"rds": "http://127.0.0.1:5000"}.
         """
         return pulumi.get(self, "endpoints")
 
@@ -146,7 +146,7 @@ class Provider(pulumi.ProviderResource):
         :param str resource_name: The name of the resource.
         :param pulumi.ResourceOptions opts: Options for the resource.
         :param pulumi.Input[Mapping[str, pulumi.Input[_builtins.str]]] default_tags: Tags applied to every taggable AWS resource in both regions. A resource's own tags win on conflict.
-        :param pulumi.Input[Mapping[str, pulumi.Input[_builtins.str]]] endpoints: Per-service endpoint URL overrides, keyed by service name (rds, route53, dynamodb, s3, iam, sts), for LocalStack or a test emulator. Example: {"rds": "http://127.0.0.1:5000"}.
+        :param pulumi.Input[Mapping[str, pulumi.Input[_builtins.str]]] endpoints: Per-service endpoint URL overrides, keyed by service name (rds, route53, dynamodb, s3, iam, sts, cloudwatch), for LocalStack or a test emulator. Example: {"rds": "http://127.0.0.1:5000"}.
         :param pulumi.Input[_builtins.int] max_retries: Maximum attempts for a retryable AWS error (throttling, 5xx, PriorRequestNotComplete) before the operation fails. 0 disables retries.
         :param pulumi.Input[_builtins.str] primary_region: AWS region that holds the writer (the primary) of every resource this provider manages.
         :param pulumi.Input[_builtins.str] profile: Named profile from the shared AWS config and credentials files. When unset, the standard AWS credential chain is used (environment, SSO, container and instance roles).

@@ -15,7 +15,15 @@ use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
 /// The services the provider talks to, all served on the emulator's one endpoint.
-pub const SERVICES: [&str; 6] = ["rds", "route53", "dynamodb", "s3", "iam", "sts"];
+pub const SERVICES: [&str; 7] = [
+    "rds",
+    "route53",
+    "dynamodb",
+    "s3",
+    "iam",
+    "sts",
+    "cloudwatch",
+];
 
 const STDERR_TAIL: usize = 64 * 1024;
 

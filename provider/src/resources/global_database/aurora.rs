@@ -33,21 +33,7 @@ pub async fn describe_global(
     side: &Side,
     global_id: &str,
 ) -> Result<Option<GlobalCluster>> {
-    let res = ctx
-        .call("describing the global cluster", async {
-            side.client
-                .describe_global_clusters()
-                .global_cluster_identifier(global_id)
-                .send()
-                .await
-                .map_err(|e| aws(&side.region, "DescribeGlobalClusters", e))
-        })
-        .await;
-    match res {
-        Ok(out) => Ok(out.global_clusters().first().cloned()),
-        Err(e) if e.is_not_found() => Ok(None),
-        Err(e) => Err(e),
-    }
+    crate::readiness::database::describe_global(ctx, &side.region, global_id).await
 }
 
 pub async fn describe_cluster(ctx: &Context, side: &Side) -> Result<Option<DbCluster>> {

@@ -18,6 +18,9 @@ pub const ENGINES: [&str; 2] = ["aurora-postgresql", "aurora-mysql"];
 pub const MAX_GLOBAL_ID: usize = 45;
 pub const MAX_INSTANCES: i64 = 15;
 pub const SERVERLESS_CLASS: &str = "db.serverless";
+/// The replication lag a switchover accepts unless told otherwise: writes pause about this long.
+pub const DEFAULT_MAX_LAG_SECONDS: f64 = 30.0;
+pub const MAX_LAG_LIMIT_SECONDS: f64 = 3600.0;
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -66,6 +69,12 @@ pub struct Inputs {
     pub tags: Option<Tags>,
     pub primary_region: Option<String>,
     pub secondary_region: Option<String>,
+    /// Which side writes: `primary` or `secondary`. Changing it moves the writer.
+    pub active_region: Option<String>,
+    /// Moving the writer is an unplanned failover (FailoverGlobalCluster with AllowDataLoss) instead
+    /// of a switchover.
+    pub allow_data_loss: Option<bool>,
+    pub max_replication_lag_seconds: Option<f64>,
 }
 
 impl Inputs {
@@ -98,6 +107,22 @@ impl Inputs {
             Role::Secondary => self.secondary.clone(),
         }
         .unwrap_or_default()
+    }
+
+    /// The side that should write; `Check` has made it `primary` or `secondary`.
+    pub fn active_role(&self) -> Role {
+        self.active_region
+            .as_deref()
+            .and_then(Role::parse)
+            .unwrap_or(Role::Primary)
+    }
+
+    pub fn max_lag(&self) -> std::time::Duration {
+        std::time::Duration::from_secs_f64(
+            self.max_replication_lag_seconds
+                .unwrap_or(DEFAULT_MAX_LAG_SECONDS)
+                .clamp(0.0, MAX_LAG_LIMIT_SECONDS),
+        )
     }
 
     pub fn instance_count(&self, role: Role) -> i64 {
@@ -148,6 +173,12 @@ pub fn with_defaults(
     default(
         "secondaryRegion",
         Value::from(config.regions.secondary.clone()),
+    );
+    default("activeRegion", Value::from(Role::Primary.as_str()));
+    default("allowDataLoss", Value::from(false));
+    default(
+        "maxReplicationLagSeconds",
+        Value::from(DEFAULT_MAX_LAG_SECONDS),
     );
     default("backupRetentionPeriod", Value::from(7i64));
     default("deletionProtection", Value::from(false));
@@ -418,6 +449,27 @@ pub fn check(inputs: &Value, failures: &mut Failures) {
     }
     if let (true, Some(t)) = (known("tags"), &typed.tags) {
         tags::check_tags("tags", t, failures);
+    }
+    if let (true, Some(active)) = (known("activeRegion"), &typed.active_region) {
+        failures.require(Role::parse(active).is_some(), "activeRegion", || {
+            format!(
+                "'{active}' is not primary or secondary (the side that writes, not a region name)"
+            )
+        });
+    }
+    if let (true, Some(lag)) = (
+        known("maxReplicationLagSeconds"),
+        typed.max_replication_lag_seconds,
+    ) {
+        failures.require(
+            lag > 0.0 && lag <= MAX_LAG_LIMIT_SECONDS,
+            "maxReplicationLagSeconds",
+            || {
+                format!(
+                    "must be more than 0 and at most {MAX_LAG_LIMIT_SECONDS} seconds, got {lag}"
+                )
+            },
+        );
     }
 }
 

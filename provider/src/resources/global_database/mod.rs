@@ -6,12 +6,14 @@
 
 mod aurora;
 pub mod inputs;
+mod switch;
 
 use async_trait::async_trait;
 use aws_sdk_rds::types::{DbCluster, GlobalCluster};
 
 use self::aurora::Side;
 use self::inputs::{Inputs, ServerlessV2, TOKEN};
+use self::switch::{Decision, Kind, SwitchRecord};
 use super::{CheckRequest, CheckResult, Created, DiffRequest, ReadResult, Resource};
 use crate::context::Context;
 use crate::diff::{diff_inputs, Diff};
@@ -92,6 +94,16 @@ impl Observed {
         })
     }
 
+    /// Whether anything of the declared topology is missing: only then does an update create.
+    fn incomplete(&self, inputs: &Inputs) -> bool {
+        self.global.is_none()
+            || Role::BOTH.into_iter().any(|role| {
+                self.clusters.get(role).as_ref().is_none_or(|c| {
+                    c.db_cluster_members().len() as i64 != inputs.instance_count(role)
+                })
+            })
+    }
+
     fn nothing_exists(&self) -> bool {
         self.global.is_none() && self.clusters.iter().all(|(_, c)| c.is_none())
     }
@@ -127,9 +139,18 @@ impl Observed {
         ])
     }
 
-    /// Outputs: the checked inputs as given (secrets stay wrapped) plus what AWS reports.
-    fn outputs(&self, inputs: &Value, regions: &Regions<String>) -> Value {
+    /// Outputs: the checked inputs as given (secrets stay wrapped), what AWS reports, and the last
+    /// move of the writer.
+    fn outputs(
+        &self,
+        inputs: &Value,
+        regions: &Regions<String>,
+        last_switch: Option<&SwitchRecord>,
+    ) -> Value {
         let mut out = inputs.as_object().cloned().unwrap_or_default();
+        if let Some(record) = last_switch {
+            out.insert("lastSwitch".into(), record.to_value());
+        }
         let global = self.global.as_ref();
         out.insert(
             "globalClusterArn".into(),
@@ -168,9 +189,22 @@ fn invalid(e: String) -> ResourceError {
     ResourceError::Failed(ProviderError::Invalid(e))
 }
 
-/// In preview only the inputs are known; what AWS assigns is unknown.
-fn preview_outputs(inputs: &Value, olds: Option<&Value>) -> Value {
+/// In preview only the inputs are known; what AWS assigns is unknown, and so is the record of a
+/// planned move of the writer.
+fn preview_outputs(inputs: &Value, olds: Option<&Value>, moving: bool) -> Value {
     let mut out = inputs.as_object().cloned().unwrap_or_default();
+    match olds
+        .and_then(|o| o.get("lastSwitch"))
+        .filter(|v| !v.is_null())
+    {
+        _ if moving => {
+            out.insert("lastSwitch".into(), Value::Unknown(UnknownKind::Object));
+        }
+        Some(old) => {
+            out.insert("lastSwitch".into(), old.clone());
+        }
+        None => {}
+    }
     for key in COMPUTED {
         let old = olds
             .and_then(|o| o.get(key))
@@ -236,22 +270,34 @@ async fn finish(
     inputs: &Inputs,
     sides: &Regions<Side>,
     result: Result<()>,
+    last_switch: Option<&SwitchRecord>,
 ) -> Result<Value, ResourceError> {
     let regions = inputs.regions(&ctx.config);
-    let observed = Observed::read(ctx, sides, inputs.global_id()).await;
+    // Reading what exists gets its own minute: after a timeout the operation's deadline has passed,
+    // and what exists must still be recorded.
+    let reading = ctx.clone().with_timeout(60.0);
+    let observed = Observed::read(&reading, sides, inputs.global_id()).await;
+    // When AWS cannot be read, the inputs and the record of a move are what the state keeps.
+    let unread = || {
+        let mut out = inputs_v.as_object().cloned().unwrap_or_default();
+        if let Some(record) = last_switch {
+            out.insert("lastSwitch".into(), record.to_value());
+        }
+        Value::Object(out)
+    };
     match (result, observed) {
-        (Ok(()), Ok(observed)) => Ok(observed.outputs(inputs_v, &regions)),
+        (Ok(()), Ok(observed)) => Ok(observed.outputs(inputs_v, &regions, last_switch)),
         (Ok(()), Err(e)) => Err(ResourceError::Partial {
             id: id.to_string(),
-            outputs: inputs_v.clone(),
+            outputs: unread(),
             reasons: vec![e.to_string()],
         }),
         (Err(e), Ok(observed)) if observed.nothing_exists() => Err(ResourceError::Failed(e)),
         (Err(e), observed) => Err(ResourceError::Partial {
             id: id.to_string(),
             outputs: observed
-                .map(|o| o.outputs(inputs_v, &regions))
-                .unwrap_or_else(|_| inputs_v.clone()),
+                .map(|o| o.outputs(inputs_v, &regions, last_switch))
+                .unwrap_or_else(|_| unread()),
             reasons: vec![format!(
                 "{e}; run `pulumi up` again to finish from what exists"
             )],
@@ -459,6 +505,126 @@ async fn apply_tags(
     Ok(())
 }
 
+/// Why an update stopped while moving the writer.
+enum MoveFailure {
+    /// Nothing was asked of AWS (a preflight refusal, for one): the state stays as it was.
+    Untouched(ProviderError),
+    /// AWS was asked to move; the record says how far it got.
+    Started(ProviderError, Option<SwitchRecord>),
+}
+
+/// Moves the writer when the program asks for it (or an earlier move is unfinished), warns when it
+/// moved outside Pulumi, and otherwise does nothing. Returns the record of a move it made.
+async fn move_writer(
+    ctx: &Context,
+    declared_before: Role,
+    new: &Inputs,
+    sides: &Regions<Side>,
+    previous: Option<&SwitchRecord>,
+) -> Result<Option<SwitchRecord>, MoveFailure> {
+    let regions = new.regions(&ctx.config);
+    let (writer, moving) = writer_of(ctx, sides, new.active_role(), new.global_id())
+        .await
+        .map_err(MoveFailure::Untouched)?;
+    let unfinished = previous
+        .filter(|r| !r.completed)
+        .map(|r| r.to_region.as_str());
+    let decision = switch::decide(
+        new.active_role(),
+        declared_before,
+        Kind::of(new),
+        unfinished,
+        &regions,
+        writer,
+        moving,
+    );
+    match decision {
+        Decision::Nothing => Ok(None),
+        Decision::Drift { writer, declared } => {
+            ctx.reporter.warn(&switch::drift_message(
+                regions.get(writer),
+                declared,
+                regions.get(declared),
+            ));
+            Ok(None)
+        }
+        Decision::Move { kind, to } => {
+            match switch::run(ctx, new, sides, kind, to, previous.cloned()).await {
+                Ok(record) => Ok(Some(record)),
+                Err((e, None)) => Err(MoveFailure::Untouched(e)),
+                Err((e, record)) => Err(MoveFailure::Started(e, record)),
+            }
+        }
+    }
+}
+
+/// Who writes and whether a move is running, asked in the declared side's region first and then in
+/// the other: in a disaster one of them does not answer, and the move must not depend on it.
+async fn writer_of(
+    ctx: &Context,
+    sides: &Regions<Side>,
+    declared: Role,
+    global_id: &str,
+) -> Result<(Option<Role>, bool)> {
+    let global = match aurora::describe_global(ctx, sides.get(declared), global_id).await {
+        Ok(g) => g,
+        Err(first) => aurora::describe_global(ctx, sides.get(declared.other()), global_id)
+            .await
+            .map_err(|_| first)?,
+    };
+    let Some(global) = global else {
+        return Ok((None, false));
+    };
+    let members = crate::readiness::database::Member::all(&global);
+    let writer = Role::BOTH.into_iter().find(|role| {
+        members
+            .iter()
+            .any(|m| m.is_writer && m.region == sides.get(*role).region)
+    });
+    Ok((writer, switch::is_moving(&global)))
+}
+
+/// At preview: what a declared move would do, and the readiness rules it would fail now.
+async fn preview_move(ctx: &Context, old: &Inputs, new: &Inputs) {
+    let (from, to) = (old.active_role(), new.active_role());
+    if from == to {
+        return;
+    }
+    let regions = new.regions(&ctx.config);
+    let kind = Kind::of(new);
+    ctx.reporter.info(&format!(
+        "planned: {} of the global database's writer from {} to {}",
+        match kind {
+            Kind::Switchover => "switchover (no data loss)",
+            Kind::Failover =>
+                "unplanned failover (allowDataLoss: writes not yet replicated are lost)",
+        },
+        regions.get(from),
+        regions.get(to)
+    ));
+    if kind == Kind::Failover {
+        return;
+    }
+    let target = crate::readiness::database::DatabaseTarget {
+        global_cluster_identifier: new.global_id(),
+        regions: &regions,
+        target_region: Some(regions.get(to)),
+        max_lag: new.max_lag(),
+    };
+    match crate::readiness::database::checks(ctx, &target).await {
+        Ok(checks) => {
+            for failed in checks.iter().filter(|c| !c.passed) {
+                ctx.reporter.warn(&format!(
+                    "readiness: {failed}; the switchover would be refused if applied now"
+                ));
+            }
+        }
+        Err(e) => ctx
+            .reporter
+            .warn(&format!("could not check the switchover's readiness: {e}")),
+    }
+}
+
 fn final_snapshot_name(inputs: &Inputs, cluster_id: &str) -> Option<String> {
     if inputs.skip_final_snapshot.unwrap_or(false) {
         return None;
@@ -492,6 +658,8 @@ impl Resource for GlobalDatabase {
                 change.replace = true;
             }
         }
+        diff.warnings
+            .extend(drift_warning(&old_inputs, req.olds, req.news));
         Ok(diff)
     }
 
@@ -501,12 +669,26 @@ impl Resource for GlobalDatabase {
         if ctx.preview {
             return Ok(Created {
                 id,
-                outputs: preview_outputs(inputs_v, None),
+                outputs: preview_outputs(inputs_v, None, inputs.active_role() != Role::Primary),
             });
         }
         let sides = aurora::sides(ctx, &inputs).await;
-        let result = Box::pin(converge(ctx, &inputs, &sides)).await;
-        let outputs = finish(ctx, &id, inputs_v, &inputs, &sides, result).await?;
+        let mut record = None;
+        let result = async {
+            Box::pin(converge(ctx, &inputs, &sides)).await?;
+            // A new database writes in the primary region; a declared secondary moves it there.
+            match move_writer(ctx, Role::Primary, &inputs, &sides, None).await {
+                Ok(r) => record = r,
+                Err(MoveFailure::Untouched(e)) => return Err(e),
+                Err(MoveFailure::Started(e, r)) => {
+                    record = r;
+                    return Err(e);
+                }
+            }
+            Ok(())
+        }
+        .await;
+        let outputs = finish(ctx, &id, inputs_v, &inputs, &sides, result, record.as_ref()).await?;
         Ok(Created { id, outputs })
     }
 
@@ -514,7 +696,7 @@ impl Resource for GlobalDatabase {
         &self,
         ctx: &Context,
         id: &str,
-        _state: &Value,
+        state: &Value,
         inputs_v: &Value,
     ) -> Result<Option<ReadResult>, ResourceError> {
         let importing = inputs_v.as_object().is_none_or(|o| o.is_empty());
@@ -540,9 +722,10 @@ impl Resource for GlobalDatabase {
             refreshed_inputs(inputs_v, &observed)
         };
         let regions = inputs.regions(&ctx.config);
+        let last_switch = SwitchRecord::from_state(state);
         Ok(Some(ReadResult {
             id: id.to_string(),
-            outputs: observed.outputs(&new_inputs, &regions),
+            outputs: observed.outputs(&new_inputs, &regions, last_switch.as_ref()),
             inputs: new_inputs,
         }))
     }
@@ -555,18 +738,47 @@ impl Resource for GlobalDatabase {
         news: &Value,
     ) -> Result<Value, ResourceError> {
         let new = Inputs::decode(news).map_err(invalid)?;
-        if ctx.preview {
-            return Ok(preview_outputs(news, Some(olds)));
-        }
         let old = Inputs::decode(olds).map_err(invalid)?;
+        let previous = SwitchRecord::from_state(olds);
+        if ctx.preview {
+            preview_move(ctx, &old, &new).await;
+            let moving = old.active_role() != new.active_role();
+            return Ok(preview_outputs(news, Some(olds), moving));
+        }
         let sides = aurora::sides(ctx, &new).await;
+        let mut record = previous.clone();
+        let mut untouched = None;
         let result = async {
+            // The move first, and from the region that answers: in a disaster nothing else may
+            // stand between the program and it.
+            let moved = move_writer(ctx, old.active_role(), &new, &sides, previous.as_ref()).await;
+            match moved {
+                Ok(None) => {}
+                Ok(Some(r)) => record = Some(r),
+                Err(MoveFailure::Untouched(e)) => {
+                    untouched = Some(e);
+                    return Ok(());
+                }
+                Err(MoveFailure::Started(e, r)) => {
+                    record = r.or(record.take());
+                    return Err(e);
+                }
+            }
+            if let Some(r) = record.as_mut() {
+                switch::name_lost_writes(ctx, &sides, r).await;
+            }
             let observed = Observed::read(ctx, &sides, new.global_id()).await?;
             Box::pin(modify(ctx, &old, &new, &sides, &observed)).await?;
-            Box::pin(converge(ctx, &new, &sides)).await
+            if observed.incomplete(&new) {
+                Box::pin(converge(ctx, &new, &sides)).await?;
+            }
+            Ok(())
         }
         .await;
-        finish(ctx, id, news, &new, &sides, result).await
+        if let Some(e) = untouched {
+            return Err(ResourceError::Failed(e));
+        }
+        finish(ctx, id, news, &new, &sides, result, record.as_ref()).await
     }
 
     async fn delete(&self, ctx: &Context, id: &str, olds: &Value) -> Result<()> {
@@ -658,6 +870,27 @@ fn refreshed_inputs(inputs_v: &Value, observed: &Observed) -> Value {
         }
     }
     Value::Object(obj)
+}
+
+/// Diff's warning when the last observed writer is not the declared side and the program did not
+/// ask for a move: shown at preview and up, before anything runs.
+fn drift_warning(old_inputs: &Value, olds: &Value, news: &Value) -> Option<String> {
+    let side = |v: &Value| {
+        v.get("activeRegion")
+            .and_then(Value::as_str)
+            .and_then(Role::parse)
+            .unwrap_or(Role::Primary)
+    };
+    let declared = side(news);
+    if declared != side(old_inputs) {
+        return None;
+    }
+    let unfinished = SwitchRecord::from_state(olds).is_some_and(|r| !r.completed);
+    let writer = olds.get("writerRegion").and_then(Value::as_str)?;
+    let region_of = |key: &str| news.get(key).and_then(Value::as_str).map(str::to_string);
+    let declared_region = region_of(&format!("{declared}Region"))?;
+    (!unfinished && !writer.is_empty() && writer != declared_region)
+        .then(|| switch::drift_message(writer, declared, &declared_region))
 }
 
 mod import {

@@ -21,7 +21,7 @@ Tags applied to every taggable AWS resource in both regions. A resource's own ta
 
 endpoints: Optional[str]
 """
-Per-service endpoint URL overrides, keyed by service name (rds, route53, dynamodb, s3, iam, sts), for LocalStack or a test emulator. Example: {"rds": "http://127.0.0.1:5000"}.
+Per-service endpoint URL overrides, keyed by service name (rds, route53, dynamodb, s3, iam, sts, cloudwatch), for LocalStack or a test emulator. Example: {"rds": "http://127.0.0.1:5000"}.
 """
 
 max_retries: int

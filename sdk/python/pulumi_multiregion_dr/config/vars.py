@@ -30,7 +30,7 @@ class _ExportableConfig(types.ModuleType):
     @_builtins.property
     def endpoints(self) -> Optional[str]:
         """
-        Per-service endpoint URL overrides, keyed by service name (rds, route53, dynamodb, s3, iam, sts), for LocalStack or a test emulator. Example: {"rds": "http://127.0.0.1:5000"}.
+        Per-service endpoint URL overrides, keyed by service name (rds, route53, dynamodb, s3, iam, sts, cloudwatch), for LocalStack or a test emulator. Example: {"rds": "http://127.0.0.1:5000"}.
         """
         return __config__.get('endpoints')
 
