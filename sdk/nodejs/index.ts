@@ -10,6 +10,11 @@ export type DnsFailover = import("./dnsFailover").DnsFailover;
 export const DnsFailover: typeof import("./dnsFailover").DnsFailover = null as any;
 utilities.lazyLoad(exports, ["DnsFailover"], () => require("./dnsFailover"));
 
+export { GetReadinessArgs, GetReadinessResult, GetReadinessOutputArgs } from "./getReadiness";
+export const getReadiness: typeof import("./getReadiness").getReadiness = null as any;
+export const getReadinessOutput: typeof import("./getReadiness").getReadinessOutput = null as any;
+utilities.lazyLoad(exports, ["getReadiness","getReadinessOutput"], () => require("./getReadiness"));
+
 export { GlobalDatabaseArgs } from "./globalDatabase";
 export type GlobalDatabase = import("./globalDatabase").GlobalDatabase;
 export const GlobalDatabase: typeof import("./globalDatabase").GlobalDatabase = null as any;

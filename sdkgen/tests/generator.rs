@@ -507,3 +507,45 @@ fn setup_py_when_pyproject_is_not_enabled() {
         &["\"version\""],
     );
 }
+
+#[test]
+fn get_readiness_of_the_project_schema_reaches_both_sdks() {
+    // The project's own function: every argument optional, an array of an object type in the result.
+    let text = std::fs::read_to_string(repo_root().join("schema.json")).unwrap();
+    let files = sdkgen::generate(&text).expect("generate schema.json");
+    assert_contains(&files, "nodejs/getReadiness.ts", &[
+        "export function getReadiness(args?: GetReadinessArgs, opts?: pulumi.InvokeOptions): Promise<GetReadinessResult> {",
+        "args = args || {};",
+        "return pulumi.runtime.invoke(\"multiregion-dr:index:getReadiness\", {",
+        "\"maxReplicationLagSeconds\": args.maxReplicationLagSeconds,",
+        "maxReplicationLagSeconds?: number;",
+        "readonly checks: outputs.ReadinessCheck[];",
+        "readonly writerRegion?: string;",
+        "export function getReadinessOutput(args?: GetReadinessOutputArgs, opts?: pulumi.InvokeOutputOptions): pulumi.Output<GetReadinessResult> {",
+        "primaryHealthCheckId?: pulumi.Input<string | undefined>;",
+    ]);
+    assert_contains(
+        &files,
+        "nodejs/types/output.ts",
+        &["export interface ReadinessCheck {", "region?: string;"],
+    );
+    assert_lacks(&files, "nodejs/types/input.ts", &["ReadinessCheck"]);
+    assert_contains(&files, "python/pulumi_multiregion_dr/get_readiness.py", &[
+        "def get_readiness(fqdn: Optional[_builtins.str] = None,",
+        "max_replication_lag_seconds: Optional[_builtins.float] = None,",
+        "__args__['maxReplicationLagSeconds'] = max_replication_lag_seconds",
+        "def checks(self) -> Sequence['outputs.ReadinessCheck']:",
+        "@pulumi.getter(name=\"writerRegion\")",
+        "__ret__ = pulumi.runtime.invoke_output('multiregion-dr:index:getReadiness', __args__, opts=opts, typ=GetReadinessResult)",
+    ]);
+    assert_contains(
+        &files,
+        "python/pulumi_multiregion_dr/outputs.py",
+        &["class ReadinessCheck(dict):"],
+    );
+    assert_contains(
+        &files,
+        "python/pulumi_multiregion_dr/__init__.py",
+        &["from .get_readiness import *"],
+    );
+}

@@ -14,8 +14,9 @@ use crate::check::CheckFailure;
 use crate::config::ProviderConfig;
 use crate::context::Context;
 use crate::diff::{diff_inputs, ChangeKind, Diff};
-use crate::error::ResourceError;
+use crate::error::{ProviderError, ResourceError};
 use crate::progress::Reporter;
+use crate::readiness::{self, InvokeError};
 use crate::resources::{self, CheckRequest, DiffRequest, Resource};
 use crate::rpc::codec::{decode_opt, encode_struct};
 use crate::rpc::engine_log::EngineLog;
@@ -39,6 +40,9 @@ pub struct ProviderService {
 }
 
 type Reply<T> = Result<Response<T>, Status>;
+
+/// How long one invoke of getReadiness may take: every AWS call of it is bounded by this.
+const INVOKE_TIMEOUT_SECONDS: f64 = 120.0;
 
 impl ProviderService {
     pub fn new(engine_address: Option<&str>) -> Self {
@@ -294,10 +298,30 @@ impl ResourceProvider for ProviderService {
 
     async fn invoke(&self, request: Request<rpc::InvokeRequest>) -> Reply<rpc::InvokeResponse> {
         let req = request.into_inner();
-        Err(Status::invalid_argument(format!(
-            "unknown function '{}': the multiregion-dr provider has no functions in this version",
-            req.tok
-        )))
+        if req.tok != readiness::FUNCTION_TOKEN {
+            return Err(Status::invalid_argument(format!(
+                "unknown function '{}': the multiregion-dr provider offers {}",
+                req.tok,
+                readiness::FUNCTION_TOKEN
+            )));
+        }
+        let args = decode_opt(req.args.as_ref());
+        // No engine timeout reaches an invoke; readiness must answer well before a program gives up.
+        let ctx = self.context("", INVOKE_TIMEOUT_SECONDS, req.preview);
+        match readiness::invoke(&ctx, &args).await {
+            Ok(result) => Ok(Response::new(rpc::InvokeResponse {
+                r#return: Some(encode_struct(&result)),
+                failures: Vec::new(),
+            })),
+            Err(InvokeError::Invalid(failures)) => Err(status::invalid_inputs(
+                "invalid arguments to multiregion-dr:index:getReadiness",
+                &failures,
+            )),
+            Err(InvokeError::Failed(e @ ProviderError::Cancelled(_))) => {
+                Err(Status::cancelled(e.to_string()))
+            }
+            Err(InvokeError::Failed(e)) => Err(Status::unknown(e.to_string())),
+        }
     }
 
     async fn call(&self, request: Request<rpc::CallRequest>) -> Reply<rpc::CallResponse> {

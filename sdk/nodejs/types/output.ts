@@ -257,6 +257,28 @@ export function healthCheckSettingsProvideDefaults(val: HealthCheckSettings): He
 }
 
 /**
+ * One rule of getReadiness, judged for one region or for the pair.
+ */
+export interface ReadinessCheck {
+    /**
+     * The rule: globalClusterExists, clustersAvailable, membersSynchronized, engineVersionsMatch, targetHasInstance, replicationLag, healthCheck or recordsPresent (databaseRules when the database rules could not be judged at all).
+     */
+    name: string;
+    /**
+     * Whether the rule holds.
+     */
+    passed: boolean;
+    /**
+     * What was found, in words an operator can act on: the check or cluster, what AWS reports, and, when AWS could not be asked, the error.
+     */
+    reason: string;
+    /**
+     * The AWS region the rule was judged in; absent for rules about the pair.
+     */
+    region?: string;
+}
+
+/**
  * Settings of one region's Aurora cluster. The same shape serves the primary and the secondary region.
  */
 export interface RegionSettings {

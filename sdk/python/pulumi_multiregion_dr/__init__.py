@@ -7,6 +7,7 @@ from . import _utilities
 import typing
 # Export this package's modules as members:
 from .dns_failover import *
+from .get_readiness import *
 from .global_database import *
 from .global_table import *
 from .multi_region_dr import *

@@ -24,6 +24,7 @@ __all__ = [
     'GlobalTableIndex',
     'GlobalTableReplicaState',
     'HealthCheckSettings',
+    'ReadinessCheck',
     'RegionSettings',
     'ReplicationRuleSummary',
     'ServerlessV2Scaling',
@@ -791,6 +792,63 @@ class HealthCheckSettings(dict):
         HTTP, HTTPS, HTTP_STR_MATCH, HTTPS_STR_MATCH or TCP. Changing it replaces the health checks (Route 53 cannot change a check's type).
         """
         return pulumi.get(self, "type")
+
+
+@pulumi.output_type
+class ReadinessCheck(dict):
+    """
+    One rule of getReadiness, judged for one region or for the pair.
+    """
+    def __init__(__self__, *,
+                 name: _builtins.str,
+                 passed: _builtins.bool,
+                 reason: _builtins.str,
+                 region: Optional[_builtins.str] = None):
+        """
+        One rule of getReadiness, judged for one region or for the pair.
+
+        :param _builtins.str name: The rule: globalClusterExists, clustersAvailable, membersSynchronized, engineVersionsMatch, targetHasInstance, replicationLag, healthCheck or recordsPresent (databaseRules when the database rules could not be judged at all).
+        :param _builtins.bool passed: Whether the rule holds.
+        :param _builtins.str reason: What was found, in words an operator can act on: the check or cluster, what AWS reports, and, when AWS could not be asked, the error.
+        :param _builtins.str region: The AWS region the rule was judged in; absent for rules about the pair.
+        """
+        pulumi.set(__self__, "name", name)
+        pulumi.set(__self__, "passed", passed)
+        pulumi.set(__self__, "reason", reason)
+        if region is not None:
+            pulumi.set(__self__, "region", region)
+
+    @_builtins.property
+    @pulumi.getter
+    def name(self) -> _builtins.str:
+        """
+        The rule: globalClusterExists, clustersAvailable, membersSynchronized, engineVersionsMatch, targetHasInstance, replicationLag, healthCheck or recordsPresent (databaseRules when the database rules could not be judged at all).
+        """
+        return pulumi.get(self, "name")
+
+    @_builtins.property
+    @pulumi.getter
+    def passed(self) -> _builtins.bool:
+        """
+        Whether the rule holds.
+        """
+        return pulumi.get(self, "passed")
+
+    @_builtins.property
+    @pulumi.getter
+    def reason(self) -> _builtins.str:
+        """
+        What was found, in words an operator can act on: the check or cluster, what AWS reports, and, when AWS could not be asked, the error.
+        """
+        return pulumi.get(self, "reason")
+
+    @_builtins.property
+    @pulumi.getter
+    def region(self) -> Optional[_builtins.str]:
+        """
+        The AWS region the rule was judged in; absent for rules about the pair.
+        """
+        return pulumi.get(self, "region")
 
 
 @pulumi.output_type

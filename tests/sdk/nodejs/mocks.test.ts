@@ -7,6 +7,7 @@ import * as pulumi from "@pulumi/pulumi";
 
 type Registration = { type: string; name: string; inputs: any; provider?: string };
 const registered: Registration[] = [];
+const invoked: { token: string; inputs: any }[] = [];
 
 pulumi.runtime.setMocks(
     {
@@ -45,6 +46,17 @@ pulumi.runtime.setMocks(
             }
         },
         call(args: pulumi.runtime.MockCallArgs): Record<string, any> {
+            invoked.push({ token: args.token, inputs: args.inputs });
+            if (args.token === "multiregion-dr:index:getReadiness") {
+                return {
+                    ready: false,
+                    writerRegion: "us-east-1",
+                    checks: [
+                        { name: "healthCheck", region: "us-east-1", passed: true, reason: "health check hc-1: 8 of 8 checkers report healthy" },
+                        { name: "recordsPresent", passed: false, reason: "no failover record for us-west-2" },
+                    ],
+                };
+            }
             return args.inputs;
         },
     },
@@ -135,4 +147,28 @@ test("get reads an existing resource by ID", async () => {
     assert.equal(await value(db.id), "orders-existing");
     assert.ok(mrdr.GlobalDatabase.isInstance(db));
     assert.ok(!mrdr.DnsFailover.isInstance(db));
+});
+
+test("getReadiness sends camelCase arguments and reads typed checks", async () => {
+    const plain = await mrdr.getReadiness({ globalClusterIdentifier: "orders", maxReplicationLagSeconds: 10 });
+    assert.equal(plain.ready, false);
+    assert.equal(plain.writerRegion, "us-east-1");
+    assert.equal(plain.checks[0].region, "us-east-1");
+    assert.equal(plain.checks[1].region, undefined);
+    assert.deepEqual(invoked.at(-1), {
+        token: "multiregion-dr:index:getReadiness",
+        inputs: { globalClusterIdentifier: "orders", maxReplicationLagSeconds: 10 },
+    });
+    const dns = new mrdr.DnsFailover("api-ready", { recordName: "api", primaryEndpoint: "a", secondaryEndpoint: "b" });
+    const out = mrdr.getReadinessOutput({
+        primaryHealthCheckId: dns.primaryHealthCheckId,
+        secondaryHealthCheckId: dns.secondaryHealthCheckId,
+        fqdn: dns.fqdn,
+        hostedZoneId: "Z1",
+    });
+    const failing = await value(out.checks.apply((cs) => cs.filter((c) => !c.passed).map((c) => c.name)));
+    assert.deepEqual(failing, ["recordsPresent"]);
+    assert.deepEqual(invoked.at(-1)?.inputs, {
+        primaryHealthCheckId: "hc-1", secondaryHealthCheckId: "hc-2", fqdn: "api.example.com", hostedZoneId: "Z1",
+    });
 });

@@ -172,7 +172,31 @@ const drFqdn: pulumi.Output<string | undefined> = dr.fqdn;
 const drActive: pulumi.Output<string> = dr.activeRegion;
 const drWriter: pulumi.Output<string | undefined> = dr.writerEndpoint;
 
+// getReadiness: the output form takes a MultiRegionDR's and a DnsFailover's outputs as they are;
+// the plain form takes plain values and returns a promise.
+const readiness: pulumi.Output<mrdr.GetReadinessResult> = mrdr.getReadinessOutput({
+    globalClusterIdentifier: db.id,
+    primaryRegion: dr.primaryRegion,
+    secondaryRegion: dr.secondaryRegion,
+    targetRegion: "us-west-2",
+    maxReplicationLagSeconds: 10,
+    primaryHealthCheckId: dr.primaryHealthCheckId,
+    secondaryHealthCheckId: dr.secondaryHealthCheckId,
+    hostedZoneId: dns.hostedZoneId,
+    fqdn: dr.fqdn,
+    recordType: dns.recordType,
+}, { provider });
+const ready: pulumi.Output<boolean> = readiness.ready;
+const failing: pulumi.Output<string[]> = readiness.checks.apply((checks: outputs.ReadinessCheck[]) =>
+    checks.filter((c: outputs.ReadinessCheck) => !c.passed).map((c) => `${c.name} (${c.region ?? "pair"}): ${c.reason}`));
+const readinessWriter: pulumi.Output<string | undefined> = readiness.apply((r: mrdr.GetReadinessResult) => r.writerRegion);
+const plainArgs: mrdr.GetReadinessArgs = { globalClusterIdentifier: "orders", maxReplicationLagSeconds: 30 };
+const plainReadiness: Promise<mrdr.GetReadinessResult> = mrdr.getReadiness(plainArgs, { provider });
+const outputArgs: mrdr.GetReadinessOutputArgs = { fqdn: dns.fqdn, hostedZoneId: "Z0123" };
+const dnsOnly: pulumi.Output<boolean> = mrdr.getReadinessOutput(outputArgs).ready;
+
 export const outputs_ = {
+    ready, failing, readinessWriter, plainReadiness, dnsOnly,
     drFqdn, drActive, drWriter, tableName, replicaStatus, streams, bucketNames, rules, roleManaged,
     drBuckets: [dr.primaryBucketName, dr.secondaryBucketArn],
     providerRegion, arn, writer, writerRegion, password, readerEndpoint, instances, isWriter, settings, scaling,

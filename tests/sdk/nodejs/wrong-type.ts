@@ -23,4 +23,8 @@ const arn: pulumi.Output<number> = db.globalClusterArn; // expect-error: outputs
 const state: pulumi.Output<string> = db.primaryCluster; // expect-error: an object output is not a string
 new mrdr.Provider("p", { maxRetries: "3" }); // expect-error: provider inputs are typed too
 const region: number = mrdr.config.primaryRegion; // expect-error: config values are typed
-export { arn, state, region };
+mrdr.getReadinessOutput({ maxReplicationLagSeconds: "30" }); // expect-error: the lag is a number
+mrdr.getReadiness({ globalClusterIdentifier: pulumi.output("orders") }); // expect-error: the plain form takes plain values
+const notReady: pulumi.Output<string> = mrdr.getReadinessOutput({}).ready; // expect-error: ready is a boolean
+mrdr.getReadinessOutput({ clusterId: "orders" }); // expect-error: unknown argument
+export { arn, state, region, notReady };

@@ -177,6 +177,32 @@ dr = mrdr.MultiRegionDR(
 dr_fqdn: pulumi.Output[Optional[str]] = dr.fqdn
 dr_active: pulumi.Output[str] = dr.active_region
 
+# get_readiness: the output form takes a MultiRegionDR's and a DnsFailover's outputs as they are;
+# the plain form takes plain values and returns its result at once.
+readiness: pulumi.Output[mrdr.GetReadinessResult] = mrdr.get_readiness_output(
+    global_cluster_identifier=db.id,
+    primary_region=dr.primary_region,
+    secondary_region=dr.secondary_region,
+    target_region="us-west-2",
+    max_replication_lag_seconds=10,
+    primary_health_check_id=dr.primary_health_check_id,
+    secondary_health_check_id=dr.secondary_health_check_id,
+    hosted_zone_id=dns.hosted_zone_id,
+    fqdn=dr.fqdn,
+    record_type=dns.record_type,
+    opts=pulumi.InvokeOutputOptions(provider=provider),
+)
+ready: pulumi.Output[bool] = readiness.ready
+failing_checks: pulumi.Output[Sequence[str]] = readiness.checks.apply(
+    lambda checks: [f"{c.name} ({c.region or 'pair'}): {c.reason}" for c in checks if not c.passed]
+)
+readiness_writer: pulumi.Output[Optional[str]] = readiness.writer_region
+plain_readiness: mrdr.AwaitableGetReadinessResult = mrdr.get_readiness(
+    global_cluster_identifier="orders", max_replication_lag_seconds=30.0, opts=pulumi.InvokeOptions(provider=provider)
+)
+first_check: Optional[outputs.ReadinessCheck] = next(iter(plain_readiness.checks), None)
+plain_ready: bool = plain_readiness.ready
+
 region_from_config: str = mrdr.config.primary_region
 secondary_from_config: str = mrdr.config.secondary_region
 retries: int = mrdr.config.max_retries
@@ -193,3 +219,6 @@ pulumi.export("roleManaged", role_managed)
 pulumi.export("drBucket", dr.primary_bucket_name)
 pulumi.export("replicaStatus", replica_status)
 pulumi.export("drActive", dr_active)
+pulumi.export("ready", ready)
+pulumi.export("failingChecks", failing_checks)
+pulumi.export("readinessWriter", readiness_writer)

@@ -9,6 +9,7 @@ import pulumi
 import pytest
 
 REGISTERED: List[Tuple[str, str, Dict[str, Any]]] = []
+INVOKED: List[Tuple[str, Dict[str, Any]]] = []
 
 
 def cluster(region: str) -> Dict[str, Any]:
@@ -50,6 +51,16 @@ class Mocks(pulumi.runtime.Mocks):
         return f"{args.name}-id", state
 
     def call(self, args: pulumi.runtime.MockCallArgs) -> Any:
+        INVOKED.append((args.token, dict(args.args)))
+        if args.token == "multiregion-dr:index:getReadiness":
+            return {
+                "ready": False,
+                "writerRegion": "us-east-1",
+                "checks": [
+                    {"name": "healthCheck", "region": "us-east-1", "passed": True, "reason": "8 of 8 checkers report healthy"},
+                    {"name": "recordsPresent", "passed": False, "reason": "no failover record for us-west-2"},
+                ],
+            }
         return dict(args.args)
 
 
@@ -193,3 +204,36 @@ def test_dns_failover() -> Any:
 def test_get_existing() -> Any:
     db = mrdr.GlobalDatabase.get("existing", "orders-existing")
     return db.id.apply(lambda i: None if i == "orders-existing" else pytest.fail(i))
+
+
+def test_get_readiness_plain() -> None:
+    result = mrdr.get_readiness(global_cluster_identifier="orders", max_replication_lag_seconds=10)
+    assert result.ready is False
+    assert result.writer_region == "us-east-1"
+    assert isinstance(result.checks[0], mrdr.outputs.ReadinessCheck)
+    assert (result.checks[0].name, result.checks[0].region) == ("healthCheck", "us-east-1")
+    assert result.checks[1].region is None
+    token, args = INVOKED[-1]
+    assert token == "multiregion-dr:index:getReadiness"
+    # Arguments go out camelCase; the ones not given are not sent.
+    assert args == {"globalClusterIdentifier": "orders", "maxReplicationLagSeconds": 10}
+
+
+@pulumi.runtime.test
+def test_get_readiness_output_takes_outputs() -> Any:
+    dns = mrdr.DnsFailover("api-ready", record_name="api", primary_endpoint="a", secondary_endpoint="b")
+    result = mrdr.get_readiness_output(
+        primary_health_check_id=dns.primary_health_check_id,
+        secondary_health_check_id=dns.secondary_health_check_id,
+        fqdn=dns.fqdn,
+        hosted_zone_id="Z1",
+    )
+
+    def check(checks: Any) -> None:
+        assert [c.name for c in checks if not c.passed] == ["recordsPresent"]
+        assert INVOKED[-1][1] == {
+            "primaryHealthCheckId": "hc-1", "secondaryHealthCheckId": "hc-2", "fqdn": "api.example.com",
+            "hostedZoneId": "Z1",
+        }
+
+    return result.checks.apply(check)

@@ -20,3 +20,7 @@ state: pulumi.Output[str] = ok.primary_cluster  # expect-error: an object output
 writer: pulumi.Output[str] = ok.primary_cluster.apply(lambda c: c.is_writer)  # expect-error: output classes are typed
 mrdr.Provider("p", max_retries="3")  # expect-error: provider inputs are typed too
 region: int = mrdr.config.primary_region  # expect-error: config values are typed
+mrdr.get_readiness_output(max_replication_lag_seconds="30")  # expect-error: the lag is a number
+mrdr.get_readiness(global_cluster_identifier=pulumi.Output.from_input("orders"))  # expect-error: the plain form takes plain values
+not_ready: pulumi.Output[str] = mrdr.get_readiness_output(fqdn="api.example.com").apply(lambda r: r.ready)  # expect-error: ready is a bool
+mrdr.get_readiness_output(cluster_id="orders")  # expect-error: unknown argument

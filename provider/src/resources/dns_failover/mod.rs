@@ -13,11 +13,11 @@
 //! region, so a flip deletes both records and creates them with swapped roles in one batch (Route 53
 //! refuses to swap roles with UPSERT); DNS never sees a moment without both records.
 
-mod api;
+pub(crate) mod api;
 mod checks;
 mod diffing;
 mod records;
-mod spec;
+pub(crate) mod spec;
 mod validate;
 
 use async_trait::async_trait;
