@@ -16,6 +16,9 @@ config = pulumi.Config()
 
 dr = mrdr.MultiRegionDR(
     "payments",
+    # The side that writes and answers DNS. Change it to "secondary" and run `pulumi up` to switch
+    # over: the database's writer moves first (after a readiness preflight), then DNS follows.
+    active_region=config.get("activeRegion") or "primary",
     database=mrdr.MultiRegionDRDatabaseArgs(
         engine="aurora-postgresql",
         engine_version="16.4",
@@ -61,3 +64,16 @@ pulumi.export("healthCheckIds", {"primary": dr.primary_health_check_id, "seconda
 pulumi.export("sessionTable", dr.session_table_name)
 pulumi.export("buckets", {"primary": dr.primary_bucket_name, "secondary": dr.secondary_bucket_name})
 pulumi.export("activeRegion", dr.active_region)
+pulumi.export("lastSwitch", dr.last_switch)
+
+# Could the writer move to the other side right now? Every rule with pass or fail and a reason.
+readiness = mrdr.get_readiness_output(
+    global_cluster_identifier=dr.global_cluster_identifier,
+    primary_health_check_id=dr.primary_health_check_id,
+    secondary_health_check_id=dr.secondary_health_check_id,
+    hosted_zone_id=dr.hosted_zone_id,
+    fqdn=dr.fqdn,
+    record_type=dr.record_type,
+)
+pulumi.export("ready", readiness.ready)
+pulumi.export("readinessChecks", readiness.checks)

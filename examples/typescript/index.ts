@@ -11,6 +11,9 @@ import * as mrdr from "pulumi-multiregion-dr";
 const config = new pulumi.Config();
 
 const dr = new mrdr.MultiRegionDR("payments", {
+    // The side that writes and answers DNS. Change it to "secondary" and run `pulumi up` to switch
+    // over: the database's writer moves first (after a readiness preflight), then DNS follows.
+    activeRegion: config.get("activeRegion") ?? "primary",
     database: {
         engine: "aurora-postgresql",
         engineVersion: "16.4",
@@ -56,3 +59,16 @@ export const healthCheckIds = { primary: dr.primaryHealthCheckId, secondary: dr.
 export const sessionTable = dr.sessionTableName;
 export const buckets = { primary: dr.primaryBucketName, secondary: dr.secondaryBucketName };
 export const activeRegion = dr.activeRegion;
+export const lastSwitch = dr.lastSwitch;
+
+// Could the writer move to the other side right now? Every rule with pass or fail and a reason.
+const readiness = mrdr.getReadinessOutput({
+    globalClusterIdentifier: dr.globalClusterIdentifier,
+    primaryHealthCheckId: dr.primaryHealthCheckId,
+    secondaryHealthCheckId: dr.secondaryHealthCheckId,
+    hostedZoneId: dr.hostedZoneId,
+    fqdn: dr.fqdn,
+    recordType: dr.recordType,
+});
+export const ready = readiness.ready;
+export const readinessChecks = readiness.checks;

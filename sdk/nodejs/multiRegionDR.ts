@@ -45,6 +45,10 @@ export class MultiRegionDR extends pulumi.ComponentResource {
      */
     declare public /*out*/ readonly globalClusterIdentifier: pulumi.Output<string | undefined>;
     /**
+     * The hosted zone of the failover records (from the dns block), for getReadiness.
+     */
+    declare public /*out*/ readonly hostedZoneId: pulumi.Output<string | undefined>;
+    /**
      * The database's last writer move made by the provider (see GlobalDatabase.lastSwitch).
      */
     declare public /*out*/ readonly lastSwitch: pulumi.Output<outputs.SwitchRecord | undefined>;
@@ -76,6 +80,10 @@ export class MultiRegionDR extends pulumi.ComponentResource {
      * The table's ARN in the primary region.
      */
     declare public /*out*/ readonly primaryTableArn: pulumi.Output<string | undefined>;
+    /**
+     * The type of the failover records (from the dns block), for getReadiness.
+     */
+    declare public /*out*/ readonly recordType: pulumi.Output<string | undefined>;
     /**
      * The secondary-region bucket's ARN.
      */
@@ -139,6 +147,7 @@ export class MultiRegionDR extends pulumi.ComponentResource {
             resourceInputs["fqdn"] = undefined /*out*/;
             resourceInputs["globalClusterArn"] = undefined /*out*/;
             resourceInputs["globalClusterIdentifier"] = undefined /*out*/;
+            resourceInputs["hostedZoneId"] = undefined /*out*/;
             resourceInputs["lastSwitch"] = undefined /*out*/;
             resourceInputs["primaryBucketArn"] = undefined /*out*/;
             resourceInputs["primaryBucketName"] = undefined /*out*/;
@@ -146,6 +155,7 @@ export class MultiRegionDR extends pulumi.ComponentResource {
             resourceInputs["primaryClusterEndpoint"] = undefined /*out*/;
             resourceInputs["primaryHealthCheckId"] = undefined /*out*/;
             resourceInputs["primaryTableArn"] = undefined /*out*/;
+            resourceInputs["recordType"] = undefined /*out*/;
             resourceInputs["secondaryBucketArn"] = undefined /*out*/;
             resourceInputs["secondaryBucketName"] = undefined /*out*/;
             resourceInputs["secondaryClusterArn"] = undefined /*out*/;
@@ -161,6 +171,7 @@ export class MultiRegionDR extends pulumi.ComponentResource {
             resourceInputs["fqdn"] = undefined /*out*/;
             resourceInputs["globalClusterArn"] = undefined /*out*/;
             resourceInputs["globalClusterIdentifier"] = undefined /*out*/;
+            resourceInputs["hostedZoneId"] = undefined /*out*/;
             resourceInputs["lastSwitch"] = undefined /*out*/;
             resourceInputs["primaryBucketArn"] = undefined /*out*/;
             resourceInputs["primaryBucketName"] = undefined /*out*/;
@@ -169,6 +180,7 @@ export class MultiRegionDR extends pulumi.ComponentResource {
             resourceInputs["primaryHealthCheckId"] = undefined /*out*/;
             resourceInputs["primaryRegion"] = undefined /*out*/;
             resourceInputs["primaryTableArn"] = undefined /*out*/;
+            resourceInputs["recordType"] = undefined /*out*/;
             resourceInputs["secondaryBucketArn"] = undefined /*out*/;
             resourceInputs["secondaryBucketName"] = undefined /*out*/;
             resourceInputs["secondaryClusterArn"] = undefined /*out*/;

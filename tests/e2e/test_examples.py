@@ -132,6 +132,11 @@ def test_example_lifecycle(emulator: Emulator, tmp_path, language: str) -> None:
     assert bucket[PRIMARY]["replication_rules"] == 1 and bucket[SECONDARY]["replication_rules"] == 0, bucket
     outputs = up.summary["outputs"]
     assert outputs["writerRegion"] == PRIMARY, outputs
+    # getReadiness from the program: every rule judged against what was just built
+    rules = {(c["name"], c.get("region")) for c in outputs["readinessChecks"]}
+    assert {("membersSynchronized", SECONDARY), ("healthCheck", PRIMARY), ("healthCheck", SECONDARY),
+            ("recordsPresent", None), ("targetHasInstance", SECONDARY)} <= rules, rules
+    assert outputs["ready"] is True, outputs["readinessChecks"]
     assert outputs["apiFqdn"].rstrip(".") == "api.payments.example.com", outputs
     assert set(outputs["healthCheckIds"]) == {"primary", "secondary"}, outputs
     assert outputs["sessionTable"] == table[PRIMARY]["name"], outputs
@@ -160,6 +165,33 @@ def test_example_lifecycle(emulator: Emulator, tmp_path, language: str) -> None:
     refreshed = ok(stack.run("refresh", "--expect-no-changes"))
     assert set(CHILDREN) <= set(refreshed.ops("same")), refreshed.describe()
     assert refreshed.ops("update") == [] and refreshed.ops("delete") == [], refreshed.describe()
+
+    # failover as code: activeRegion moves the database's writer (a switchover), then DNS follows;
+    # and back again. The switchover takes 3 s, so DNS must wait for it.
+    emulator.control("POST", "lifecycle", {"rds": {"switching-over": 3}})
+    for side, region in (("secondary", SECONDARY), ("primary", PRIMARY)):
+        stack.config["payments-dr:activeRegion"] = side
+        emulator.clear_calls()
+        moved = ok(stack.run("up"))
+        assert moved.ops("update") == ["multiregion-dr:index:DnsFailover", "multiregion-dr:index:GlobalDatabase"], (
+            moved.describe())
+        out = moved.summary["outputs"]
+        assert out["writerRegion"] == region and out["activeRegion"] == side, out
+        record = out["lastSwitch"]
+        assert (record["kind"], record["toRegion"], record["completed"]) == ("switchover", region, True), record
+        assert [p["name"] for p in record["phases"]] == ["preflight", "switchover", "promotion"], record
+        writers = [m["region"] for m in aurora(emulator)["globals"][0]["members"] if m["is_writer"]]
+        assert writers == [region], writers
+        answering = [r["set_identifier"] for r in failover_records(emulator) if r["failover"] == "PRIMARY"]
+        assert len(answering) == 1 and region in answering[0], answering
+        calls = emulator.calls()
+        switched = [c for c in calls if c["operation"] == "SwitchoverGlobalCluster"]
+        assert [c["region"] for c in switched] == [PRIMARY if region == SECONDARY else SECONDARY], switched
+        dns_changes = [c for c in calls if c["operation"] == "ChangeResourceRecordSets"]
+        assert dns_changes and min(c["start"] for c in dns_changes) >= switched[0]["end"] + 2.5, (
+            "DNS moved before the database's writer had moved", switched, dns_changes)
+        assert out["ready"] is True, out["readinessChecks"]
+    emulator.control("DELETE", "lifecycle")
 
     # destroy: nothing left in either region
     destroyed = ok(stack.run("destroy"))

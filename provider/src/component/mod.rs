@@ -58,6 +58,8 @@ pub const BLOCKS: [Block; 4] = [
             ("primaryHealthCheckId", "primaryHealthCheckId"),
             ("secondaryHealthCheckId", "secondaryHealthCheckId"),
             ("answeringRegion", "answeringRegion"),
+            ("hostedZoneId", "hostedZoneId"),
+            ("recordType", "recordType"),
         ],
         after: Some("database"),
     },

@@ -208,22 +208,11 @@ pub async fn evaluate(ctx: &Context, req: &Request) -> Result<Evaluation, Provid
 /// The writer's region, read from the global cluster's members in the first region. `None` when the
 /// cluster is missing, has no writer, or could not be read (the database rules say why).
 async fn writer_region(ctx: &Context, req: &Request, id: &str) -> Option<String> {
-    use crate::resources::global_database::aurora;
-    let region = req.regions.get(Role::Primary).clone();
-    let side = aurora::Side {
-        role: Role::Primary,
-        client: ctx.aws().await.rds(&region),
-        cluster_id: String::new(),
-        region,
-    };
-    match aurora::describe_global(ctx, &side, id).await {
-        Ok(global) => global?
-            .global_cluster_members()
-            .iter()
-            .find(|m| m.is_writer() == Some(true))
-            .and_then(|m| m.db_cluster_arn())
-            .and_then(|arn| arn.split(':').nth(3))
-            .map(str::to_string),
+    match database::describe_global(ctx, req.regions.get(Role::Primary), id).await {
+        Ok(global) => database::Member::all(&global?)
+            .into_iter()
+            .find(|m| m.is_writer)
+            .map(|m| m.region),
         Err(e) => {
             tracing::warn!(error = %e, "getReadiness: the writer's region could not be read");
             None

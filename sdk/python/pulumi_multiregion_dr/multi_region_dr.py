@@ -223,6 +223,7 @@ class MultiRegionDR(pulumi.ComponentResource):
             __props__.__dict__["fqdn"] = None
             __props__.__dict__["global_cluster_arn"] = None
             __props__.__dict__["global_cluster_identifier"] = None
+            __props__.__dict__["hosted_zone_id"] = None
             __props__.__dict__["last_switch"] = None
             __props__.__dict__["primary_bucket_arn"] = None
             __props__.__dict__["primary_bucket_name"] = None
@@ -230,6 +231,7 @@ class MultiRegionDR(pulumi.ComponentResource):
             __props__.__dict__["primary_cluster_endpoint"] = None
             __props__.__dict__["primary_health_check_id"] = None
             __props__.__dict__["primary_table_arn"] = None
+            __props__.__dict__["record_type"] = None
             __props__.__dict__["secondary_bucket_arn"] = None
             __props__.__dict__["secondary_bucket_name"] = None
             __props__.__dict__["secondary_cluster_arn"] = None
@@ -285,6 +287,14 @@ class MultiRegionDR(pulumi.ComponentResource):
         The global cluster's identifier.
         """
         return pulumi.get(self, "global_cluster_identifier")
+
+    @_builtins.property
+    @pulumi.getter(name="hostedZoneId")
+    def hosted_zone_id(self) -> pulumi.Output[Optional[_builtins.str]]:
+        """
+        The hosted zone of the failover records (from the dns block), for getReadiness.
+        """
+        return pulumi.get(self, "hosted_zone_id")
 
     @_builtins.property
     @pulumi.getter(name="lastSwitch")
@@ -349,6 +359,14 @@ class MultiRegionDR(pulumi.ComponentResource):
         The table's ARN in the primary region.
         """
         return pulumi.get(self, "primary_table_arn")
+
+    @_builtins.property
+    @pulumi.getter(name="recordType")
+    def record_type(self) -> pulumi.Output[Optional[_builtins.str]]:
+        """
+        The type of the failover records (from the dns block), for getReadiness.
+        """
+        return pulumi.get(self, "record_type")
 
     @_builtins.property
     @pulumi.getter(name="secondaryBucketArn")

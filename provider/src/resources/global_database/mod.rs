@@ -4,7 +4,7 @@
 //! Who the writer is, is observed state (`writerRegion`), never an input that forces a change: after a
 //! failover done outside Pulumi, refresh reports the new writer and nothing is detached or replaced.
 
-pub(crate) mod aurora;
+mod aurora;
 pub mod inputs;
 mod switch;
 
