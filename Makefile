@@ -6,7 +6,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 export CARGO_TERM_COLOR := never
 
-.PHONY: all build release venv test lint test-rust test-python test-sdk test-e2e examples sdk demo clean
+.PHONY: all build release venv test lint test-rust test-python test-sdk test-e2e examples sdk demo drill clean
 
 all: build
 
@@ -57,6 +57,10 @@ test: lint test-sdk test-rust test-python test-e2e
 
 demo: venv build examples
 	$(PY) tests/demo/demo.py
+
+# A switchover to the secondary and back against the emulator, printing each phase and the RTO.
+drill: venv build examples
+	$(PY) tests/drill/drill.py
 
 clean:
 	cargo clean

@@ -125,7 +125,7 @@ def main() -> None:
         r53 = boto3.client("route53", endpoint_url=url, region_name=PRIMARY,
                            aws_access_key_id="demo", aws_secret_access_key="demo")
         r53.create_hosted_zone(Name="payments.example.com", CallerReference="dr-demo")
-        endpoints = json.dumps({s: url for s in ("rds", "route53", "dynamodb", "s3", "iam", "sts")})
+        endpoints = json.dumps({s: url for s in ("rds", "route53", "dynamodb", "s3", "iam", "sts", "cloudwatch")})
 
         print(f"AWS emulator at {url}; program: examples/typescript (scratch copy in {work})")
         cli = shutil.which("pulumi")

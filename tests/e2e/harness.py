@@ -65,7 +65,7 @@ class Emulator:
                             aws_secret_access_key=CREDENTIALS["AWS_SECRET_ACCESS_KEY"], config=cfg)
 
     def endpoints(self) -> str:
-        return json.dumps({s: self.url for s in ("rds", "route53", "dynamodb", "s3", "iam", "sts")})
+        return json.dumps({s: self.url for s in ("rds", "route53", "dynamodb", "s3", "iam", "sts", "cloudwatch")})
 
 
 @dataclass
