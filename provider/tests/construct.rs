@@ -316,6 +316,20 @@ async fn construct_registers_component_then_children_then_outputs() {
     }
     let dns = children.iter().find(|c| c.name == "payments-dns").unwrap();
     assert_eq!(dns.ignore_changes, vec!["ttl".to_string()]);
+    // DNS follows the database: registered after the database's registration was answered, and
+    // depending on it, so that the engine moves the writer before DNS in every update.
+    let db_urn = "urn:pulumi:dev::proj::multiregion-dr:index:MultiRegionDR$multiregion-dr:index:GlobalDatabase::payments-db";
+    assert!(
+        dns.dependencies.contains(&db_urn.to_string()),
+        "{:?}",
+        dns.dependencies
+    );
+    let order: Vec<&str> = children.iter().map(|c| c.name.as_str()).collect();
+    let (db_at, dns_at) = (
+        order.iter().position(|n| *n == "payments-db").unwrap(),
+        order.iter().position(|n| *n == "payments-dns").unwrap(),
+    );
+    assert!(db_at < dns_at, "{order:?}");
     let dns_inputs = decode_opt(dns.object.as_ref());
     assert_eq!(
         dns_inputs.get("activeRegion").and_then(Value::as_str),
