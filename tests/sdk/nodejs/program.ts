@@ -42,6 +42,9 @@ const db = new mrdr.GlobalDatabase("orders", {
     tags: { app: "orders" },
     primaryRegion: "us-east-1",
     secondaryRegion: "us-west-2",
+    activeRegion: "secondary",
+    allowDataLoss: false,
+    maxReplicationLagSeconds: 15,
 }, { provider });
 
 const arn: pulumi.Output<string> = db.globalClusterArn;
@@ -56,6 +59,10 @@ const settings: pulumi.Output<outputs.RegionSettings | undefined> = db.primary;
 const scaling: pulumi.Output<outputs.ServerlessV2Scaling | undefined> = db.serverlessV2;
 const retention: pulumi.Output<number> = db.backupRetentionPeriod;
 const tags: pulumi.Output<{ [key: string]: string } | undefined> = db.tags;
+const lastSwitch: pulumi.Output<outputs.SwitchRecord | undefined> = db.lastSwitch;
+const phases: pulumi.Output<string[]> = db.lastSwitch.apply((r?: outputs.SwitchRecord) =>
+    (r?.phases ?? []).map((p: outputs.SwitchPhase) => `${p.name} in ${p.region}: ${p.seconds}s`));
+const allowDataLoss: pulumi.Output<boolean> = db.allowDataLoss;
 
 const alias: inputs.AliasTargetArgs = { dnsName: "lb.example.com", hostedZoneId: "Z123", evaluateTargetHealth: true };
 const check: inputs.HealthCheckSettingsArgs = {
@@ -200,6 +207,6 @@ export const outputs_ = {
     drFqdn, drActive, drWriter, tableName, replicaStatus, streams, bucketNames, rules, roleManaged,
     drBuckets: [dr.primaryBucketName, dr.secondaryBucketArn],
     providerRegion, arn, writer, writerRegion, password, readerEndpoint, instances, isWriter, settings, scaling,
-    retention, tags, fqdn, answering, healthCheck, primaryAlias, checkIds, sets, isDb, regionFromConfig, retries,
+    retention, tags, lastSwitch, phases, allowDataLoss, fqdn, answering, healthCheck, primaryAlias, checkIds, sets, isDb, regionFromConfig, retries,
     endpoints, profile, secondaryRegion: mrdr.config.secondaryRegion, defaultTags: mrdr.config.defaultTags,
 };

@@ -49,6 +49,9 @@ db = mrdr.GlobalDatabase(
     tags={"app": "orders"},
     primary_region="us-east-1",
     secondary_region="us-west-2",
+    active_region="secondary",
+    allow_data_loss=False,
+    max_replication_lag_seconds=15,
     opts=pulumi.ResourceOptions(provider=provider),
 )
 db_from_args = mrdr.GlobalDatabase(
@@ -73,6 +76,17 @@ scaling: pulumi.Output[Optional[outputs.ServerlessV2Scaling]] = db.serverless_v2
 min_acu: pulumi.Output[Optional[float]] = scaling.apply(lambda s: s.min_capacity if s else None)
 retention: pulumi.Output[int] = db.backup_retention_period
 tags: pulumi.Output[Optional[Mapping[str, str]]] = db.tags
+last_switch: pulumi.Output[Optional[outputs.SwitchRecord]] = db.last_switch
+
+
+def describe_phase(p: outputs.SwitchPhase) -> str:
+    return f"{p.name} in {p.region}: {p.seconds}s"
+
+
+phases: pulumi.Output[list[str]] = db.last_switch.apply(
+    lambda r: [describe_phase(p) for p in (r.phases if r else [])]
+)
+allow_data_loss: pulumi.Output[bool] = db.allow_data_loss
 
 alias = mrdr.AliasTargetArgs(dns_name="lb.example.com", hosted_zone_id="Z123", evaluate_target_health=True)
 check: mrdr.HealthCheckSettingsArgsDict = {
@@ -211,6 +225,7 @@ default_tags: Optional[str] = mrdr.config.default_tags
 profile: Optional[str] = mrdr.config.profile
 
 pulumi.export("arn", arn)
+pulumi.export("phases", phases)
 pulumi.export("drFqdn", dr_fqdn)
 pulumi.export("tableName", table_name)
 pulumi.export("bucketName", bucket_name)
