@@ -64,6 +64,27 @@ impl Failures {
         }
     }
 
+    /// Names the top-level inputs whose value has the wrong type, given a decoder of the whole typed
+    /// inputs: each key is decoded alone, as serde's errors do not say which field failed. Returns
+    /// whether any was found (false means the fault lies in no single key).
+    pub fn name_wrong_types<E: fmt::Display>(
+        &mut self,
+        inputs: &Object,
+        decode: impl Fn(&Value) -> Result<(), E>,
+    ) -> bool {
+        let mut found = false;
+        for (key, v) in inputs {
+            if key.starts_with("__") {
+                continue;
+            }
+            if let Err(e) = decode(&Value::object([(key.as_str(), v.clone())])) {
+                self.push(key, format!("has the wrong type: {e}"));
+                found = true;
+            }
+        }
+        found
+    }
+
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
     }

@@ -25,6 +25,18 @@ pub const SERVICES: [&str; 7] = [
     "cloudwatch",
 ];
 
+/// The provider's settings, as the schema lists them.
+pub const SETTINGS: [&str; 6] = [
+    "primaryRegion",
+    "secondaryRegion",
+    "profile",
+    "endpoints",
+    "maxRetries",
+    "defaultTags",
+];
+/// Keys the engine itself adds to a provider's inputs.
+const ENGINE_KEYS: [&str; 2] = ["version", "pluginDownloadURL"];
+
 /// AWS regions known to this release. A region AWS opens later is refused until the list is updated,
 /// which is safer than creating resources in a mistyped region.
 pub const KNOWN_REGIONS: &[&str] = &[
@@ -142,6 +154,22 @@ impl ProviderConfig {
         let empty = BTreeMap::new();
         let obj = inputs.as_object().unwrap_or(&empty);
         let known = |key: &str| obj.get(key).filter(|v| !v.is_unknown() && !v.is_null());
+
+        // A misspelt setting would otherwise be ignored, and its default used without a word.
+        for key in obj.keys() {
+            if !SETTINGS.contains(&key.as_str())
+                && !ENGINE_KEYS.contains(&key.as_str())
+                && !key.starts_with("__")
+            {
+                failures.push(
+                    key,
+                    format!(
+                        "is not a multiregion-dr provider setting; the settings are {}",
+                        SETTINGS.join(", ")
+                    ),
+                );
+            }
+        }
 
         for role in Role::BOTH {
             let key = region_key(role);
@@ -354,6 +382,29 @@ mod tests {
         assert_eq!(
             failure_props(serde_json::json!({"endpoints": 5})),
             ["endpoints"]
+        );
+    }
+
+    #[test]
+    fn misspelt_settings_are_refused_and_engine_keys_pass() {
+        assert_eq!(
+            failure_props(serde_json::json!({"primaryRegin": "us-west-2"})),
+            ["primaryRegin"]
+        );
+        assert!(parse(serde_json::json!({"version": "0.1.0", "pluginDownloadURL": "x"})).is_ok());
+        let schema_settings: Vec<String> = crate::schema::parsed()["config"]["variables"]
+            .as_object()
+            .unwrap()
+            .keys()
+            .cloned()
+            .collect();
+        let mut ours: Vec<String> = SETTINGS.iter().map(|s| s.to_string()).collect();
+        ours.sort();
+        let mut theirs = schema_settings;
+        theirs.sort();
+        assert_eq!(
+            ours, theirs,
+            "SETTINGS must list the schema's config variables"
         );
     }
 

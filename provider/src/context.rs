@@ -17,6 +17,8 @@ use crate::progress::Reporter;
 /// Used when the engine sends no timeout (no customTimeouts): long enough for Aurora, short enough
 /// that a stuck operation ends.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(2 * 60 * 60);
+/// Longer timeouts are taken as this: a deadline must stay representable.
+pub const MAX_TIMEOUT: Duration = Duration::from_secs(30 * 24 * 60 * 60);
 
 #[derive(Debug, Clone, Copy)]
 pub struct Backoff {
@@ -42,6 +44,29 @@ impl Default for Backoff {
     }
 }
 
+/// The engine operation a context serves: it decides which customTimeouts key bounds it and what a
+/// timeout tells the user to do next.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Operation {
+    Create,
+    #[default]
+    Update,
+    Delete,
+    Read,
+}
+
+impl Operation {
+    /// The advice a timeout ends with.
+    pub fn after_timeout(self) -> &'static str {
+        match self {
+            Operation::Create => "the next `pulumi up` resumes from what exists (raise customTimeouts.create if AWS needs longer)",
+            Operation::Update => "the next `pulumi up` resumes from what exists (raise customTimeouts.update if AWS needs longer)",
+            Operation::Delete => "run `pulumi destroy` again to delete what remains (raise customTimeouts.delete if AWS needs longer)",
+            Operation::Read => "run `pulumi refresh` again",
+        }
+    }
+}
+
 #[derive(Clone)]
 pub struct Context {
     pub config: Arc<ProviderConfig>,
@@ -53,6 +78,7 @@ pub struct Context {
     pub timeout: Duration,
     pub preview: bool,
     pub backoff: Backoff,
+    pub operation: Operation,
 }
 
 impl Context {
@@ -66,13 +92,22 @@ impl Context {
             timeout: DEFAULT_TIMEOUT,
             preview: false,
             backoff: Backoff::default(),
+            operation: Operation::default(),
         }
     }
 
-    /// The engine's timeout in seconds; 0 means none was given.
+    pub fn with_operation(mut self, operation: Operation) -> Self {
+        self.operation = operation;
+        self
+    }
+
+    /// The engine's timeout in seconds; 0 means none was given. Whatever arrives (NaN, infinity, a
+    /// negative or absurdly large number) gives a usable deadline rather than a panic.
     pub fn with_timeout(mut self, seconds: f64) -> Self {
-        let timeout = if seconds > 0.0 {
-            Duration::from_secs_f64(seconds)
+        let timeout = if seconds.is_finite() && seconds > 0.0 {
+            Duration::try_from_secs_f64(seconds)
+                .unwrap_or(MAX_TIMEOUT)
+                .min(MAX_TIMEOUT)
         } else {
             DEFAULT_TIMEOUT
         };
@@ -108,9 +143,12 @@ impl Context {
     }
 
     fn timeout_error(&self, what: &str) -> ProviderError {
+        // Whole seconds as the user wrote them; sub-second timeouts (tests) to the millisecond.
+        let seconds = (self.timeout.as_secs_f64() * 1000.0).round() / 1000.0;
         ProviderError::Timeout {
             what: what.to_string(),
-            seconds: self.timeout.as_secs(),
+            seconds,
+            next: self.operation.after_timeout().to_string(),
         }
     }
 
@@ -134,10 +172,13 @@ impl Context {
             if let Some(done) = self.call(phase, Box::pin(probe())).await? {
                 return Ok(done);
             }
-            let wake = Instant::now() + delay;
-            if wake > self.deadline {
+            let now = Instant::now();
+            if now >= self.deadline {
                 return Err(self.timeout_error(&format!("{phase} in {region}")));
             }
+            // The last sleep ends at the deadline: a wait gives up when its time is up, not a whole
+            // backoff step (up to `cap`) early.
+            let wake = (now + delay).min(self.deadline);
             while Instant::now() < wake {
                 tokio::select! {
                     biased;
@@ -148,6 +189,9 @@ impl Context {
                     self.reporter.status(phase, region, started.elapsed());
                     next_report += self.backoff.status_every;
                 }
+            }
+            if Instant::now() >= self.deadline {
+                return Err(self.timeout_error(&format!("{phase} in {region}")));
             }
             delay = self.backoff.cap.min(delay.mul_f64(self.backoff.factor));
         }
@@ -265,5 +309,57 @@ mod tests {
             .unwrap_err();
         assert!(matches!(err, ProviderError::Timeout { .. }), "{err}");
         assert!(err.to_string().contains("us-east-1"));
+        assert!(err.to_string().contains("after 0.1s"), "{err}");
+    }
+
+    /// A wait whose next poll would come after the deadline still waits until the deadline.
+    #[tokio::test]
+    async fn a_wait_gives_up_at_its_deadline_not_a_backoff_step_early() {
+        let mut c = ctx().with_timeout(0.6);
+        c.backoff.first = Duration::from_millis(400);
+        c.backoff.cap = Duration::from_secs(20);
+        let start = Instant::now();
+        let err = c
+            .wait_for("waiting for w", "us-east-1", || async {
+                Ok::<Option<()>, _>(None)
+            })
+            .await
+            .unwrap_err();
+        let took = start.elapsed();
+        assert!(matches!(err, ProviderError::Timeout { .. }), "{err}");
+        assert!(
+            took >= Duration::from_millis(580) && took < Duration::from_millis(900),
+            "gave up after {took:?} with a 600 ms timeout"
+        );
+    }
+
+    #[test]
+    fn any_timeout_the_engine_sends_gives_a_deadline() {
+        for (seconds, expected) in [
+            (f64::NAN, DEFAULT_TIMEOUT),
+            (f64::INFINITY, DEFAULT_TIMEOUT),
+            (-3.0, DEFAULT_TIMEOUT),
+            (0.0, DEFAULT_TIMEOUT),
+            (1e300, MAX_TIMEOUT),
+            (90.0, Duration::from_secs(90)),
+        ] {
+            assert_eq!(ctx().with_timeout(seconds).timeout, expected, "{seconds}");
+        }
+    }
+
+    #[tokio::test]
+    async fn a_timeout_names_the_next_step_of_its_operation() {
+        let c = ctx().with_timeout(0.05).with_operation(Operation::Delete);
+        let err = c
+            .wait_for(
+                "waiting for cluster z to be deleted",
+                "us-east-2",
+                || async { Ok::<Option<()>, _>(None) },
+            )
+            .await
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("pulumi destroy"), "{err}");
+        assert!(err.contains("customTimeouts.delete"), "{err}");
     }
 }

@@ -38,10 +38,13 @@ pub enum ProviderError {
     Aws(AwsFailure),
     #[error("{0}")]
     Invalid(String),
-    #[error(
-        "timed out after {seconds}s while {what}; the next `pulumi up` resumes from what exists"
-    )]
-    Timeout { what: String, seconds: u64 },
+    /// `next` says what the user can do: run the operation again, or give it more time.
+    #[error("timed out after {seconds}s while {what}; {next}")]
+    Timeout {
+        what: String,
+        seconds: f64,
+        next: String,
+    },
     #[error("cancelled while {0}")]
     Cancelled(String),
     #[error("{what}: {hint}")]

@@ -15,6 +15,7 @@ pub mod launch;
 pub mod naming;
 pub mod progress;
 pub mod readiness;
+pub mod redact;
 pub mod regions;
 pub mod resources;
 pub mod rpc;

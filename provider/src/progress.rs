@@ -4,6 +4,8 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use crate::redact::Secrets;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Severity {
     Debug,
@@ -23,11 +25,13 @@ impl LogSink for NoSink {
     fn log(&self, _: Severity, _: &str, _: &str, _: bool) {}
 }
 
-/// Reports against one resource's URN.
+/// Reports against one resource's URN. Secret values of the resource's inputs never reach the
+/// engine or the traces: they are masked in every message.
 #[derive(Clone)]
 pub struct Reporter {
     sink: Arc<dyn LogSink>,
     urn: String,
+    secrets: Secrets,
 }
 
 impl Reporter {
@@ -35,7 +39,13 @@ impl Reporter {
         Reporter {
             sink,
             urn: urn.into(),
+            secrets: Secrets::default(),
         }
+    }
+
+    pub fn with_secrets(mut self, secrets: Secrets) -> Self {
+        self.secrets = secrets;
+        self
     }
 
     pub fn silent() -> Self {
@@ -43,18 +53,23 @@ impl Reporter {
     }
 
     pub fn info(&self, message: &str) {
+        let message = self.secrets.redact(message);
         tracing::info!(urn = %self.urn, "{message}");
-        self.sink.log(Severity::Info, &self.urn, message, false);
+        self.sink.log(Severity::Info, &self.urn, &message, false);
     }
 
     pub fn warn(&self, message: &str) {
+        let message = self.secrets.redact(message);
         tracing::warn!(urn = %self.urn, "{message}");
-        self.sink.log(Severity::Warning, &self.urn, message, false);
+        self.sink.log(Severity::Warning, &self.urn, &message, false);
     }
 
     /// An ephemeral status line: the engine shows it while the step runs and then drops it.
     pub fn status(&self, phase: &str, region: &str, elapsed: Duration) {
-        let message = format!("{phase} in {region} ({}s so far)", elapsed.as_secs());
+        let message = self.secrets.redact(&format!(
+            "{phase} in {region} ({}s so far)",
+            elapsed.as_secs()
+        ));
         tracing::debug!(urn = %self.urn, "{message}");
         self.sink.log(Severity::Info, &self.urn, &message, true);
     }

@@ -804,15 +804,17 @@ fn check_rules_name_the_property() {
         (json!({"rangeKey": "missing"}), "rangeKey"),
         (
             json!({"attributes": [{"name": "pk", "type": "S"}, {"name": "sk", "type": "N"}, {"name": "customer", "type": "S"}, {"name": "extra", "type": "S"}]}),
-            "attributes[1].name",
+            // the program's fourth attribute, wherever name order puts it
+            "attributes[3].name",
         ),
         (
             json!({"attributes": [{"name": "pk", "type": "STRING"}, {"name": "sk", "type": "N"}, {"name": "customer", "type": "S"}]}),
-            "attributes[1].type",
+            // positions are the program's, not name order's
+            "attributes[0].type",
         ),
         (
             json!({"attributes": [{"name": "pk", "type": "S"}, {"name": "pk", "type": "S"}, {"name": "sk", "type": "N"}, {"name": "customer", "type": "S"}]}),
-            "attributes[2].name",
+            "attributes[1].name",
         ),
         (
             json!({"globalSecondaryIndexes": [{"name": "byCustomer", "hashKey": "nobody"}]}),

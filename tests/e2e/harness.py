@@ -3,9 +3,11 @@ examples (real TypeScript and Python programs on the real Pulumi SDKs) with the 
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import pathlib
+import re
 import shutil
 import subprocess
 import sys
@@ -26,6 +28,52 @@ PRIMARY, SECONDARY = "us-east-1", "us-east-2"
 CREDENTIALS = {"AWS_ACCESS_KEY_ID": "AKIDEMULATOR", "AWS_SECRET_ACCESS_KEY": "emulator-secret"}
 # The AWS operations that change something; a preview must make none of them.
 READ_PREFIXES = ("Describe", "List", "Get", "Head")
+
+# Every run's captured output is kept here, one directory per run, for the secrets scan
+# (test_secrets_scan.py) and for whoever reads a failed CI run: <target>/e2e-logs/<session>/.
+LOG_ROOT = pathlib.Path(os.environ.get("DR_E2E_LOG_DIR", TARGET.parent / "e2e-logs"))
+SESSION_LOGS = LOG_ROOT / f"{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}"
+KEEP_SESSIONS = 5
+# The secret values given to any stack in this session; the scan looks for each of them.
+SECRETS_USED: set[str] = set()
+_run_numbers = itertools.count()
+# Lines the terminal summary prints (conftest.py), e.g. what the secrets scan covered.
+FIGURES: list[str] = []
+# The plugin traces at debug level in end-to-end runs: more of what it says is scanned.
+PLUGIN_LOG_LEVEL = "info,multiregion_dr=debug"
+
+
+def _prune_old_sessions() -> None:
+    if not LOG_ROOT.is_dir():
+        return
+    sessions = sorted((p for p in LOG_ROOT.iterdir() if p.is_dir() and p != SESSION_LOGS), key=lambda p: p.name)
+    for old in sessions[:-KEEP_SESSIONS]:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def keep_logs(run: "Run", operation: str, files: dict[str, pathlib.Path]) -> pathlib.Path:
+    """Copies everything one run printed, logged and stored into the session's log directory: CLI
+    stdout/stderr, the engine's events (Log messages, diagnostics, plugin stderr, program output),
+    the summary (with its errors) and the state after the run."""
+    if not SESSION_LOGS.exists():
+        _prune_old_sessions()
+    test = os.environ.get("PYTEST_CURRENT_TEST", "no-test").split(" ")[0].split("::")[-1]
+    name = re.sub(r"[^A-Za-z0-9_.-]+", "_", test)[-80:]
+    run_dir = SESSION_LOGS / f"{next(_run_numbers):03d}-{name}-{operation}"
+    run_dir.mkdir(parents=True)
+    (run_dir / "stdout.txt").write_text(run.stdout)
+    (run_dir / "stderr.txt").write_text(run.stderr)
+    for target, source in files.items():
+        if source.exists():
+            shutil.copyfile(source, run_dir / target)
+    by_kind: dict[str, list[str]] = {"plugin-stderr": [], "log": [], "diag": [], "program-output": []}
+    for event in run.events:
+        kind = event.get("kind")
+        if kind in by_kind:
+            by_kind[kind].append(event.get("line") or event.get("message") or json.dumps(event))
+    for kind, lines in by_kind.items():
+        (run_dir / f"{kind}.txt").write_text("\n".join(lines))
+    return run_dir
 
 
 class Emulator:
@@ -78,13 +126,16 @@ class Run:
     summary: dict
     events: list[dict]
     state: dict
+    # Where keep_logs put everything this run left behind.
+    log_dir: pathlib.Path | None = None
 
     def ops(self, op: str) -> list[str]:
         """The types of the resources the run applied `op` to (the stack itself excluded)."""
         return sorted(s["type"] for s in self.summary["steps"] if s["op"] == op and s["type"] != "pulumi:pulumi:Stack")
 
     def describe(self) -> str:
-        return f"exit {self.code}\n--- stdout\n{self.stdout}\n--- stderr (tail)\n{self.stderr[-4000:]}"
+        return (f"exit {self.code} (all logs in {self.log_dir})\n--- stdout\n{self.stdout}\n"
+                f"--- stderr (tail)\n{self.stderr[-4000:]}")
 
 
 @dataclass
@@ -108,7 +159,9 @@ class Stack:
             args += ["--config", f"{k}={v}"]
         for k, v in self.secrets.items():
             args += ["--secret-config", f"{k}={v}"]
-        env = {**os.environ, **CREDENTIALS, "AWS_EC2_METADATA_DISABLED": "true"}
+            SECRETS_USED.add(v)
+        env = {**os.environ, **CREDENTIALS, "AWS_EC2_METADATA_DISABLED": "true",
+               "MULTIREGION_DR_LOG": os.environ.get("MULTIREGION_DR_LOG", PLUGIN_LOG_LEVEL)}
         proc = subprocess.run(args, capture_output=True, text=True, env=env, timeout=600)
         run = Run(
             code=proc.returncode,
@@ -119,6 +172,7 @@ class Stack:
             state=json.loads(state.read_text()) if state.exists() else {"resources": []},
         )
         self.runs.append(run)
+        run.log_dir = keep_logs(run, operation, {"summary.json": summary, "events.jsonl": events, "state.json": state})
         return run
 
 

@@ -12,11 +12,12 @@ use tonic::{Request, Response, Status};
 use crate::aws::LazyClients;
 use crate::check::CheckFailure;
 use crate::config::ProviderConfig;
-use crate::context::Context;
+use crate::context::{Context, Operation};
 use crate::diff::{diff_inputs, ChangeKind, Diff};
 use crate::error::{ProviderError, ResourceError};
 use crate::progress::Reporter;
 use crate::readiness::{self, InvokeError};
+use crate::redact::{tidy, Secrets};
 use crate::resources::{self, CheckRequest, DiffRequest, Resource};
 use crate::rpc::codec::{decode_opt, encode_struct};
 use crate::rpc::engine_log::EngineLog;
@@ -71,25 +72,33 @@ impl ProviderService {
             type_token
         };
         resources::find(&self.resources, token).ok_or_else(|| {
-            Status::invalid_argument(format!(
+            Status::invalid_argument(tidy(&format!(
                 "unknown resource type '{token}': the multiregion-dr provider offers {}",
                 schema::resource_tokens()
                     .into_iter()
                     .collect::<Vec<_>>()
                     .join(", ")
-            ))
+            )))
         })
     }
 
-    fn context(&self, urn: &str, timeout: f64, preview: bool) -> Context {
+    fn context(
+        &self,
+        urn: &str,
+        operation: Operation,
+        timeout: f64,
+        preview: bool,
+        secrets: &Secrets,
+    ) -> Context {
         let configured = self.configured();
         let mut ctx = Context::new(
             configured.config.clone(),
             configured.clients.clone(),
-            Reporter::new(self.log.clone(), urn),
+            Reporter::new(self.log.clone(), urn).with_secrets(secrets.clone()),
         )
         .with_timeout(timeout)
-        .with_preview(preview);
+        .with_preview(preview)
+        .with_operation(operation);
         ctx.cancel = self
             .cancel
             .read()
@@ -99,20 +108,104 @@ impl ProviderService {
     }
 }
 
+/// The secrets of a component's inputs, its blocks judged as the children they become. A block sent
+/// as one secret output value is not secret as a whole (see [`Secrets::of_leaves`]).
+fn component_secrets(inputs: &Value) -> Secrets {
+    let mut secrets = Secrets::of_leaves(crate::component::TOKEN, &[inputs]);
+    for block in &crate::component::BLOCKS {
+        if let Some(v) = inputs.get(block.key) {
+            let block_inputs = crate::component::resolved(v.unwrap_secret());
+            secrets = secrets.extend(&Secrets::of_leaves(block.token, &[&block_inputs]));
+        }
+    }
+    secrets
+}
+
+/// A status listing failures as `  path: reason` lines under a heading: the reasons are masked, the
+/// heading and the property paths never are (they name things, and a masked path helps nobody).
+fn redacted_failures(status: Status, secrets: &Secrets) -> Status {
+    let lines: Vec<String> = status
+        .message()
+        .lines()
+        .enumerate()
+        .map(
+            |(i, line)| match line.strip_prefix("  ").and_then(|l| l.split_once(": ")) {
+                Some((path, reason)) => format!("  {path}: {}", secrets.redact(reason)),
+                None if i == 0 && line.ends_with("has invalid inputs:") => line.to_string(),
+                None => secrets.redact(line),
+            },
+        )
+        .collect();
+    let message = tidy(&lines.join("\n"));
+    if message == status.message() {
+        status
+    } else {
+        Status::with_details(status.code(), message, status.details().to_vec().into())
+    }
+}
+
 /// The type token inside a URN: `urn:pulumi:stack::project::parent$type::name`.
 fn type_from_urn(urn: &str) -> &str {
     let qualified = urn.split("::").nth(2).unwrap_or_default();
     qualified.rsplit('$').next().unwrap_or_default()
 }
 
-fn failures_to_rpc(failures: Vec<CheckFailure>) -> Vec<rpc::CheckFailure> {
+/// Check failures as the engine shows them, secret values masked in their reasons (a rule may quote
+/// the value it refuses).
+fn failures_to_rpc(failures: Vec<CheckFailure>, secrets: &Secrets) -> Vec<rpc::CheckFailure> {
     failures
         .into_iter()
         .map(|f| rpc::CheckFailure {
             property: f.property,
-            reason: f.reason,
+            reason: secrets.redact(&f.reason),
         })
         .collect()
+}
+
+/// A status whose message may quote inputs (ours or AWS's), with secret values masked.
+fn redacted(status: Status, secrets: &Secrets) -> Status {
+    let message = secrets.redact_message(status.message());
+    if message == status.message() {
+        status
+    } else {
+        // Details (partial failures) are built already redacted; the message is all that changes.
+        Status::with_details(status.code(), message, status.details().to_vec().into())
+    }
+}
+
+/// The input properties the schema marks secret.
+fn secret_inputs(token: &str) -> BTreeSet<String> {
+    schema::parsed()["resources"][token]["inputProperties"]
+        .as_object()
+        .map(|props| {
+            props
+                .iter()
+                .filter(|(_, spec)| spec["secret"] == serde_json::Value::Bool(true))
+                .map(|(k, _)| k.clone())
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// Checked inputs with the schema's secret properties made secret even when the program passed them
+/// in plain text: the engine then stores them encrypted and never shows them.
+fn mark_secret_inputs(token: &str, inputs: Value) -> Value {
+    let secret = secret_inputs(token);
+    match inputs {
+        Value::Object(map) => Value::Object(
+            map.into_iter()
+                .map(|(k, v)| {
+                    let v = if secret.contains(&k) && !v.is_null() && !v.is_unknown() {
+                        Value::secret(v)
+                    } else {
+                        v
+                    };
+                    (k, v)
+                })
+                .collect(),
+        ),
+        other => other,
+    }
 }
 
 /// Keys whose values were secret in the inputs stay secret in the outputs, as do the properties the
@@ -144,8 +237,8 @@ fn mark_secrets(token: &str, inputs: &Value, outputs: Value) -> Value {
 }
 
 /// A failed Create or Update: what a partial failure reports exists is recorded in the state, so its
-/// outputs are marked secret exactly as a success's would be.
-fn failure_status(token: &str, inputs: &Value, err: ResourceError) -> Status {
+/// outputs are marked secret exactly as a success's would be; secrets are masked in the reasons.
+fn failure_status(token: &str, inputs: &Value, secrets: &Secrets, err: ResourceError) -> Status {
     let err = match err {
         ResourceError::Partial {
             id,
@@ -154,11 +247,11 @@ fn failure_status(token: &str, inputs: &Value, err: ResourceError) -> Status {
         } => ResourceError::Partial {
             id,
             outputs: mark_secrets(token, inputs, outputs),
-            reasons,
+            reasons: reasons.iter().map(|r| secrets.redact(r)).collect(),
         },
         other => other,
     };
-    status::from_resource_error(err)
+    redacted(status::from_resource_error(err), secrets)
 }
 
 fn diff_to_rpc(diff: &Diff) -> rpc::DiffResponse {
@@ -238,10 +331,10 @@ impl ResourceProvider for ProviderService {
     ) -> Reply<rpc::GetSchemaResponse> {
         let req = request.into_inner();
         if !req.subpackage_name.is_empty() {
-            return Err(Status::not_found(format!(
+            return Err(Status::not_found(tidy(&format!(
                 "multiregion-dr has no sub-package '{}'",
                 req.subpackage_name
-            )));
+            ))));
         }
         Ok(Response::new(rpc::GetSchemaResponse {
             schema: schema::SCHEMA_JSON.to_string(),
@@ -250,13 +343,13 @@ impl ResourceProvider for ProviderService {
 
     async fn check_config(&self, request: Request<rpc::CheckRequest>) -> Reply<rpc::CheckResponse> {
         let req = request.into_inner();
-        let failures = ProviderConfig::parse(&decode_opt(req.news.as_ref()))
-            .err()
-            .unwrap_or_default();
+        let news = decode_opt(req.news.as_ref());
+        let failures = ProviderConfig::parse(&news).err().unwrap_or_default();
+        let secrets = Secrets::of("", &[&news]);
         // The engine forbids changing `version` and expects the inputs back as they came.
         Ok(Response::new(rpc::CheckResponse {
             inputs: req.news,
-            failures: failures_to_rpc(failures),
+            failures: failures_to_rpc(failures, &secrets),
         }))
     }
 
@@ -280,6 +373,11 @@ impl ResourceProvider for ProviderService {
             None => ProviderConfig::inputs_from_variables(&req.variables),
         };
         let config = ProviderConfig::parse(&inputs).map_err(|f| {
+            let secrets = Secrets::of("", &[&inputs]);
+            let f: Vec<CheckFailure> = f
+                .into_iter()
+                .map(|c| CheckFailure::new(c.property, secrets.redact(&c.reason)))
+                .collect();
             status::invalid_inputs("invalid multiregion-dr provider configuration", &f)
         })?;
         tracing::info!(primary = %config.regions.primary, secondary = %config.regions.secondary, "configured");
@@ -299,15 +397,21 @@ impl ResourceProvider for ProviderService {
     async fn invoke(&self, request: Request<rpc::InvokeRequest>) -> Reply<rpc::InvokeResponse> {
         let req = request.into_inner();
         if req.tok != readiness::FUNCTION_TOKEN {
-            return Err(Status::invalid_argument(format!(
+            return Err(Status::invalid_argument(tidy(&format!(
                 "unknown function '{}': the multiregion-dr provider offers {}",
                 req.tok,
                 readiness::FUNCTION_TOKEN
-            )));
+            ))));
         }
         let args = decode_opt(req.args.as_ref());
         // No engine timeout reaches an invoke; readiness must answer well before a program gives up.
-        let ctx = self.context("", INVOKE_TIMEOUT_SECONDS, req.preview);
+        let ctx = self.context(
+            "",
+            Operation::Read,
+            INVOKE_TIMEOUT_SECONDS,
+            req.preview,
+            &Secrets::default(),
+        );
         match readiness::invoke(&ctx, &args).await {
             Ok(result) => Ok(Response::new(rpc::InvokeResponse {
                 r#return: Some(encode_struct(&result)),
@@ -326,10 +430,10 @@ impl ResourceProvider for ProviderService {
 
     async fn call(&self, request: Request<rpc::CallRequest>) -> Reply<rpc::CallResponse> {
         let req = request.into_inner();
-        Err(Status::invalid_argument(format!(
+        Err(Status::invalid_argument(tidy(&format!(
             "unknown method '{}': the multiregion-dr provider has no resource methods",
             req.tok
-        )))
+        ))))
     }
 
     async fn check(&self, request: Request<rpc::CheckRequest>) -> Reply<rpc::CheckResponse> {
@@ -351,9 +455,13 @@ impl ResourceProvider for ProviderService {
             random_seed: &req.random_seed,
             config: &configured.config,
         });
+        let secrets = Secrets::of(resource.token(), &[&news, &olds]);
         Ok(Response::new(rpc::CheckResponse {
-            inputs: Some(encode_struct(&result.inputs)),
-            failures: failures_to_rpc(result.failures),
+            inputs: Some(encode_struct(&mark_secret_inputs(
+                resource.token(),
+                result.inputs,
+            ))),
+            failures: failures_to_rpc(result.failures, &secrets),
         }))
     }
 
@@ -370,7 +478,10 @@ impl ResourceProvider for ProviderService {
                 news: &news,
                 old_inputs: old_inputs.as_ref(),
             })
-            .map_err(|e| Status::unknown(e.to_string()))?;
+            .map_err(|e| {
+                let secrets = Secrets::of(resource.token(), &[&news, &olds]);
+                Status::unknown(secrets.redact_message(&e.to_string()))
+            })?;
         if !diff.warnings.is_empty() {
             let reporter = Reporter::new(self.log.clone(), &req.urn);
             for warning in &diff.warnings {
@@ -390,11 +501,18 @@ impl ResourceProvider for ProviderService {
         let req = request.into_inner();
         let resource = self.resource(&req.r#type, &req.urn)?;
         let inputs = decode_opt(req.properties.as_ref());
-        let ctx = self.context(&req.urn, req.timeout, req.preview);
+        let secrets = Secrets::of(resource.token(), &[&inputs]);
+        let ctx = self.context(
+            &req.urn,
+            Operation::Create,
+            req.timeout,
+            req.preview,
+            &secrets,
+        );
         let created = resource
             .create(&ctx, &inputs)
             .await
-            .map_err(|e| failure_status(resource.token(), &inputs, e))?;
+            .map_err(|e| failure_status(resource.token(), &inputs, &secrets, e))?;
         if !req.preview && created.id.is_empty() {
             return Err(Status::internal("resource created without an id"));
         }
@@ -414,7 +532,8 @@ impl ResourceProvider for ProviderService {
         let resource = self.resource(&req.r#type, &req.urn)?;
         let state = decode_opt(req.properties.as_ref());
         let inputs = decode_opt(req.inputs.as_ref());
-        let ctx = self.context(&req.urn, 0.0, false);
+        let secrets = Secrets::of(resource.token(), &[&inputs, &state]);
+        let ctx = self.context(&req.urn, Operation::Read, 0.0, false, &secrets);
         match resource.read(&ctx, &req.id, &state, &inputs).await {
             Ok(Some(found)) => {
                 // Secrets known from the old state and inputs stay secret after a refresh.
@@ -432,7 +551,7 @@ impl ResourceProvider for ProviderService {
                 }))
             }
             Ok(None) => Ok(Response::new(rpc::ReadResponse::default())),
-            Err(e) => Err(status::from_resource_error(e)),
+            Err(e) => Err(failure_status(resource.token(), &state, &secrets, e)),
         }
     }
 
@@ -441,11 +560,18 @@ impl ResourceProvider for ProviderService {
         let resource = self.resource(&req.r#type, &req.urn)?;
         let olds = decode_opt(req.olds.as_ref());
         let news = decode_opt(req.news.as_ref());
-        let ctx = self.context(&req.urn, req.timeout, req.preview);
+        let secrets = Secrets::of(resource.token(), &[&news, &olds]);
+        let ctx = self.context(
+            &req.urn,
+            Operation::Update,
+            req.timeout,
+            req.preview,
+            &secrets,
+        );
         let outputs = resource
             .update(&ctx, &req.id, &olds, &news)
             .await
-            .map_err(|e| failure_status(resource.token(), &news, e))?;
+            .map_err(|e| failure_status(resource.token(), &news, &secrets, e))?;
         Ok(Response::new(rpc::UpdateResponse {
             properties: Some(encode_struct(&mark_secrets(
                 resource.token(),
@@ -460,11 +586,12 @@ impl ResourceProvider for ProviderService {
         let req = request.into_inner();
         let resource = self.resource(&req.r#type, &req.urn)?;
         let olds = decode_opt(req.properties.as_ref());
-        let ctx = self.context(&req.urn, req.timeout, false);
+        let secrets = Secrets::of(resource.token(), &[&olds]);
+        let ctx = self.context(&req.urn, Operation::Delete, req.timeout, false, &secrets);
         resource
             .delete(&ctx, &req.id, &olds)
             .await
-            .map_err(|e| Status::unknown(e.to_string()))?;
+            .map_err(|e| Status::unknown(secrets.redact_message(&e.to_string())))?;
         Ok(Response::new(()))
     }
 
@@ -474,8 +601,10 @@ impl ResourceProvider for ProviderService {
     ) -> Reply<rpc::ConstructResponse> {
         let req = request.into_inner();
         let configured = self.configured();
-        let reply =
-            crate::rpc::construct::construct(req, &self.resources, &configured.config).await?;
+        let secrets = component_secrets(&decode_opt(req.inputs.as_ref()));
+        let reply = crate::rpc::construct::construct(req, &self.resources, &configured.config)
+            .await
+            .map_err(|e| redacted_failures(e, &secrets))?;
         Ok(Response::new(reply))
     }
 
@@ -523,6 +652,32 @@ mod tests {
             type_from_urn("urn:pulumi:dev::p::multiregion-dr:index:MultiRegionDR$multiregion-dr:index:GlobalDatabase::db"),
             "multiregion-dr:index:GlobalDatabase"
         );
+    }
+
+    #[test]
+    fn failure_paths_and_headings_are_never_masked() {
+        let secrets = Secrets::from_strings(vec!["payments".into(), "database".into()]);
+        let status = Status::invalid_argument(
+            "MultiRegionDR payments has invalid inputs:\n  database.engine: 'database' is not an engine\nregistering payments-db: no",
+        );
+        let out = redacted_failures(status, &secrets);
+        assert_eq!(
+            out.message(),
+            "MultiRegionDR payments has invalid inputs:\n  database.engine: '[secret]' is not an engine\nregistering [secret]-db: no"
+        );
+    }
+
+    #[test]
+    fn schema_secret_inputs_are_made_secret_by_check() {
+        let checked = mark_secret_inputs(
+            "multiregion-dr:index:GlobalDatabase",
+            Value::object([
+                ("masterPassword", Value::from("plain-password")),
+                ("masterUsername", Value::from("app")),
+            ]),
+        );
+        assert!(checked.get("masterPassword").unwrap().is_secret());
+        assert!(!checked.get("masterUsername").unwrap().is_secret());
     }
 
     #[test]

@@ -226,6 +226,7 @@ fn sort_checker_regions(obj: &mut Object) {
 }
 
 fn validate(obj: &Object, config: &ProviderConfig, f: &mut Failures) {
+    f.reject_unknown_keys(super::TOKEN, obj);
     let top = Fields { obj, prefix: "" };
 
     // The zone and the name.

@@ -219,16 +219,30 @@ pub fn check(inputs: &Value, failures: &mut Failures) {
     let typed = match Inputs::decode(inputs) {
         Ok(t) => t,
         Err(e) => {
-            // A wrong type somewhere: name the property serde names, if it does.
-            let prop = allowed
+            // A wrong type somewhere: serde does not say where, so each known key is decoded alone.
+            let known_keys = obj
                 .iter()
-                .find(|p| e.contains(&format!("`{p}`")))
-                .cloned()
-                .unwrap_or_else(|| "inputs".into());
-            failures.push(prop, e);
+                .filter(|(k, _)| allowed.contains(*k))
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect();
+            let named = failures.name_wrong_types(&known_keys, |alone| {
+                Inputs::decode(alone).map(|_| ()).map_err(|e| {
+                    e.trim_start_matches("invalid GlobalDatabase inputs: ")
+                        .to_string()
+                })
+            });
+            if !named {
+                failures.push("inputs", e);
+            }
             return;
         }
     };
+    // Present but empty: AWS refuses these, and the rules below only judge non-empty values.
+    for key in ["engine", "masterUsername", "masterPassword"] {
+        if known(key) && obj.get(key).and_then(Value::as_str) == Some("") {
+            failures.push(key, "must not be empty");
+        }
+    }
 
     if known("engine") && !typed.engine.is_empty() && !ENGINES.contains(&typed.engine.as_str()) {
         failures.push(

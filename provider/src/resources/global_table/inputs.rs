@@ -228,6 +228,30 @@ pub fn with_defaults(
     seed: &[u8],
     config: &ProviderConfig,
 ) -> Value {
+    in_name_order(with_defaults_in_given_order(news, olds, name, seed, config))
+}
+
+/// Attributes and indexes in name order.
+pub fn in_name_order(mut inputs: Value) -> Value {
+    if let Value::Object(obj) = &mut inputs {
+        for key in ["attributes", "globalSecondaryIndexes"] {
+            if let Some(list) = obj.get_mut(key) {
+                sort_by_name(list);
+            }
+        }
+    }
+    inputs
+}
+
+/// The defaults of [`with_defaults`] with the lists in the program's order: what Check judges, so that
+/// a failure's `attributes[i]` is the program's i-th attribute.
+pub fn with_defaults_in_given_order(
+    news: &Value,
+    olds: &Value,
+    name: &str,
+    seed: &[u8],
+    config: &ProviderConfig,
+) -> Value {
     let mut obj = news.as_object().cloned().unwrap_or_default();
     set_default(&mut obj, "name", || {
         olds.get("name")
@@ -247,18 +271,12 @@ pub fn with_defaults(
             Value::from(config.regions.get(role).clone())
         });
     }
-    if let Some(attrs) = obj.get_mut("attributes") {
-        sort_by_name(attrs);
-    }
-    if let Some(indexes) = obj.get_mut("globalSecondaryIndexes") {
-        if let Value::Array(items) = indexes {
-            for item in items.iter_mut() {
-                if let Value::Object(index) = item {
-                    set_default(index, "projectionType", || Value::from(PROJECTION_ALL));
-                }
+    if let Some(Value::Array(items)) = obj.get_mut("globalSecondaryIndexes") {
+        for item in items.iter_mut() {
+            if let Value::Object(index) = item {
+                set_default(index, "projectionType", || Value::from(PROJECTION_ALL));
             }
         }
-        sort_by_name(indexes);
     }
     Value::Object(obj)
 }

@@ -477,9 +477,20 @@ impl Resource for GlobalTable {
     }
 
     fn check(&self, req: CheckRequest<'_>) -> CheckResult {
-        let inputs =
-            inputs::with_defaults(req.news, req.olds, req.name, req.random_seed, req.config);
-        CheckResult::judged(inputs, validate::check)
+        // Judged in the program's order, so that failures name its list positions; returned in name
+        // order, so that a reordering is no change.
+        let given = inputs::with_defaults_in_given_order(
+            req.news,
+            req.olds,
+            req.name,
+            req.random_seed,
+            req.config,
+        );
+        let judged = CheckResult::judged(given, validate::check);
+        CheckResult {
+            inputs: inputs::in_name_order(judged.inputs),
+            failures: judged.failures,
+        }
     }
 
     fn diff(&self, req: DiffRequest<'_>) -> Result<Diff> {
