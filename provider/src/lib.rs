@@ -21,4 +21,5 @@ pub mod resources;
 pub mod rpc;
 pub mod schema;
 pub mod tags;
+pub mod throttle;
 pub mod value;

@@ -1,6 +1,7 @@
 //! Deterministic names and idempotency tokens. A retry after a timeout or a killed process must find the
 //! thing it already made instead of making a second one, so every name comes from inputs that do not
-//! change between attempts (the resource name and Check's random seed).
+//! change between attempts: the resource name and its URN ([`naming_seed`]), never Check's random
+//! seed alone.
 
 use sha2::{Digest, Sha256};
 
@@ -12,6 +13,20 @@ pub fn digest(parts: &[&str]) -> String {
         h.update(p.as_bytes());
     }
     hex::encode(h.finalize())
+}
+
+/// What derived names hash: the resource's URN. Check's `randomSeed` cannot be used: the engine
+/// draws a new one for every Check (Pulumi's step generator reads fresh random bytes unless an
+/// update plan is in use), so a create that died half way (a killed plugin, a lost connection)
+/// would be retried under another name and the first attempt's objects left behind. The URN is the
+/// same for every attempt, and differs between stacks, projects and resources. The random seed
+/// only serves when there is no URN.
+pub fn naming_seed<'a>(urn: &'a str, random_seed: &'a [u8]) -> &'a [u8] {
+    if urn.is_empty() {
+        random_seed
+    } else {
+        urn.as_bytes()
+    }
 }
 
 /// `<name>-<suffix>` in the RDS identifier alphabet, at most `max_len` characters. The suffix comes
@@ -95,6 +110,20 @@ mod tests {
         assert!(rds_identifier_problem("a_b", 63).unwrap().contains("'_'"));
         assert!(rds_identifier_problem(&"a".repeat(64), 63).is_some());
         assert_eq!(rds_identifier_problem("orders-db", 63), None);
+    }
+
+    #[test]
+    fn names_follow_the_urn_not_the_random_seed() {
+        let urn = "urn:pulumi:dev::shop::multiregion-dr:index:GlobalTable::orders";
+        let first = derived_identifier("orders", naming_seed(urn, b"random-1"), 40);
+        let retry = derived_identifier("orders", naming_seed(urn, b"random-2"), 40);
+        assert_eq!(first, retry, "a retried create derives the same name");
+        let other_stack = "urn:pulumi:prod::shop::multiregion-dr:index:GlobalTable::orders";
+        assert_ne!(
+            first,
+            derived_identifier("orders", naming_seed(other_stack, b"random-1"), 40)
+        );
+        assert_eq!(naming_seed("", b"r"), b"r");
     }
 
     #[test]

@@ -295,8 +295,9 @@ async fn finish(
         (Err(e), Ok(observed)) if observed.nothing_exists() => Err(ResourceError::Failed(e)),
         (Err(e), observed) => Err(ResourceError::Partial {
             id: id.to_string(),
+            // What AWS holds, not what was asked: the next up then modifies what did not change.
             outputs: observed
-                .map(|o| o.outputs(inputs_v, &regions, last_switch))
+                .map(|o| o.outputs(&refreshed_inputs(inputs_v, &o), &regions, last_switch))
                 .unwrap_or_else(|_| unread()),
             reasons: vec![format!(
                 "{e}; run `pulumi up` again to finish from what exists"
@@ -645,8 +646,9 @@ impl Resource for GlobalDatabase {
     }
 
     fn check(&self, req: CheckRequest<'_>) -> CheckResult {
-        let inputs =
-            inputs::with_defaults(req.news, req.olds, req.name, req.random_seed, req.config);
+        // Names derive from the URN: a create retried after a killed plugin finds its first attempt.
+        let seed = crate::naming::naming_seed(req.urn, req.random_seed);
+        let inputs = inputs::with_defaults(req.news, req.olds, req.name, seed, req.config);
         CheckResult::judged(inputs, inputs::check)
     }
 

@@ -477,15 +477,12 @@ impl Resource for GlobalTable {
     }
 
     fn check(&self, req: CheckRequest<'_>) -> CheckResult {
+        // Names derive from the URN: a create retried after a killed plugin finds its first attempt.
+        let seed = crate::naming::naming_seed(req.urn, req.random_seed);
         // Judged in the program's order, so that failures name its list positions; returned in name
         // order, so that a reordering is no change.
-        let given = inputs::with_defaults_in_given_order(
-            req.news,
-            req.olds,
-            req.name,
-            req.random_seed,
-            req.config,
-        );
+        let given =
+            inputs::with_defaults_in_given_order(req.news, req.olds, req.name, seed, req.config);
         let judged = CheckResult::judged(given, validate::check);
         CheckResult {
             inputs: inputs::in_name_order(judged.inputs),

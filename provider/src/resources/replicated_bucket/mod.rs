@@ -200,8 +200,9 @@ impl Resource for ReplicatedBucket {
     }
 
     fn check(&self, req: CheckRequest<'_>) -> CheckResult {
-        let inputs =
-            inputs::with_defaults(req.news, req.olds, req.name, req.random_seed, req.config);
+        // Names derive from the URN: a create retried after a killed plugin finds its first attempt.
+        let seed = crate::naming::naming_seed(req.urn, req.random_seed);
+        let inputs = inputs::with_defaults(req.news, req.olds, req.name, seed, req.config);
         CheckResult::judged(inputs, |inputs, failures| {
             validate::check(inputs, req.config, failures)
         })
