@@ -1,7 +1,7 @@
-//! The plugin killed in the middle of a create (issue #11): `up` of a program with a GlobalTable, a
-//! ReplicatedBucket and a DnsFailover, the provider process killed (SIGKILL) as soon as each of them
-//! has its first create call in the emulator's call log (table, health check, bucket), so all three
-//! die half way. The engine records nothing for the
+//! The plugin killed in the middle of a create (issue #11): `up` of a program with a GlobalDatabase,
+//! a GlobalTable, a ReplicatedBucket and a DnsFailover, the provider process killed (SIGKILL) as soon
+//! as each of them has its first create call in the emulator's call log (global cluster, table,
+//! health check, bucket), so all four die half way. The engine records nothing for the
 //! creates that died. The next `up` must converge with exactly one of each object (the first
 //! attempt's objects found and adopted, not duplicated beside new ones), and `destroy` must leave
 //! nothing: the real engine draws a new random seed for every Check, so names must not depend on it.
@@ -165,6 +165,7 @@ async fn a_plugin_killed_mid_create_converges_on_the_next_up_without_duplicates(
         // Each resource has made its first object: the kill lands in the middle of all three.
         let calls = emu.calls().await;
         let started_all = [
+            ("rds", "CreateGlobalCluster"),
             ("dynamodb", "CreateTable"),
             ("route53", "CreateHealthCheck"),
             ("s3", "CreateBucket"),
@@ -215,6 +216,11 @@ async fn a_plugin_killed_mid_create_converges_on_the_next_up_without_duplicates(
         after_up.len()
     ));
     let want: std::collections::BTreeMap<String, usize> = [
+        ("rds.global_cluster", 1),
+        ("rds.cluster@us-east-1", 1),
+        ("rds.cluster@us-east-2", 1),
+        ("rds.instance@us-east-1", 1),
+        ("rds.instance@us-east-2", 1),
         ("dynamodb.table@us-east-1", 1),
         ("dynamodb.table@us-east-2", 1),
         ("s3.bucket@us-east-1", 1),

@@ -223,10 +223,28 @@ fn preview_outputs(inputs: &Value, olds: Option<&Value>, moving: bool) -> Value 
 /// Brings AWS to the declared topology from whatever part of it exists: the global cluster, the
 /// primary's cluster (waited for until it is the writer when the database is new), then the
 /// primary's instances and the whole secondary concurrently.
-async fn converge(ctx: &Context, inputs: &Inputs, sides: &Regions<Side>) -> Result<()> {
-    let global = aurora::ensure_global(ctx, &sides.primary, inputs).await?;
-    aurora::ensure_cluster(ctx, &sides.primary, inputs).await?;
-    let primary = aurora::wait_cluster_available(ctx, &sides.primary).await?;
+async fn converge(
+    ctx: &Context,
+    inputs: &Inputs,
+    sides: &Regions<Side>,
+    observed: Option<&Observed>,
+) -> Result<()> {
+    // What an update already saw is not created or waited for again.
+    let seen = |role: Role| observed.and_then(|o| o.clusters.get(role).clone());
+    let available = |role: Role| seen(role).filter(|c| c.status() == Some("available"));
+    let global = match observed.and_then(|o| o.global.clone()) {
+        Some(g) => g,
+        None => aurora::ensure_global(ctx, &sides.primary, inputs).await?,
+    };
+    let primary = match available(Role::Primary) {
+        Some(c) => c,
+        None => {
+            if seen(Role::Primary).is_none() {
+                aurora::ensure_cluster(ctx, &sides.primary, inputs).await?;
+            }
+            aurora::wait_cluster_available(ctx, &sides.primary).await?
+        }
+    };
     let has_writer = global
         .global_cluster_members()
         .iter()
@@ -241,16 +259,18 @@ async fn converge(ctx: &Context, inputs: &Inputs, sides: &Regions<Side>) -> Resu
             sides.secondary.region
         ));
     }
-    let known = Regions::new(Some(primary), None);
+    let known = Regions::new(Some(primary), available(Role::Secondary));
     sides
         .as_ref()
         .join(|role, side| {
-            let known = known.get(role).clone();
+            let (known, exists) = (known.get(role).clone(), seen(role).is_some());
             async move {
                 let cluster = match known {
                     Some(c) => c,
                     None => {
-                        aurora::ensure_cluster(ctx, side, inputs).await?;
+                        if !exists {
+                            aurora::ensure_cluster(ctx, side, inputs).await?;
+                        }
                         aurora::wait_cluster_available(ctx, side).await?
                     }
                 };
@@ -677,7 +697,7 @@ impl Resource for GlobalDatabase {
         let sides = aurora::sides(ctx, &inputs).await;
         let mut record = None;
         let result = async {
-            Box::pin(converge(ctx, &inputs, &sides)).await?;
+            Box::pin(converge(ctx, &inputs, &sides, None)).await?;
             // A new database writes in the primary region; a declared secondary moves it there.
             match move_writer(ctx, Role::Primary, &inputs, &sides, None).await {
                 Ok(r) => record = r,
@@ -772,7 +792,7 @@ impl Resource for GlobalDatabase {
             let observed = Observed::read(ctx, &sides, new.global_id()).await?;
             Box::pin(modify(ctx, &old, &new, &sides, &observed)).await?;
             if observed.incomplete(&new) {
-                Box::pin(converge(ctx, &new, &sides)).await?;
+                Box::pin(converge(ctx, &new, &sides, Some(&observed))).await?;
             }
             Ok(())
         }
