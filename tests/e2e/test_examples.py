@@ -5,6 +5,7 @@ emulator is checked in both regions."""
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 
@@ -110,8 +111,10 @@ def test_example_lifecycle(emulator: Emulator, tmp_path, language: str) -> None:
     up = ok(stack.run("up"))
     emulator.control("DELETE", "lifecycle")
     assert up.ops("create") == EVERYTHING, up.describe()
+    # Each status line names the phase, the region and the time so far.
     status = [e for e in up.events if e.get("kind") == "log" and e.get("ephemeral")]
-    assert any("GlobalDatabase" in (e.get("urn") or "") and SECONDARY in e["message"] for e in status), (
+    progress = re.compile(rf"^waiting for .+ in {SECONDARY} \(\d+s so far\)$")
+    assert any("GlobalDatabase" in (e.get("urn") or "") and progress.match(e["message"]) for e in status), (
         f"no progress for the database wait in the engine log: {status}")
     db = aurora(emulator)
     assert len(db["globals"]) == 1, db

@@ -95,7 +95,7 @@ impl Resource for DnsFailover {
             fqdn: &fqdn,
             record_type: &spec.record_type,
         };
-        let outputs = converge(ctx, r53, &target, &spec, &Regions::default()).await?;
+        let outputs = converge(ctx, r53, &target, &spec, &Regions::default(), true).await?;
         Ok(Created {
             id: spec::resource_id(&zone.id, &fqdn, &spec.record_type),
             outputs,
@@ -135,7 +135,7 @@ impl Resource for DnsFailover {
             record_type: &spec.record_type,
         };
         let existing = old.sides.clone().map(|_, s| s.health_check_id);
-        converge(ctx, r53, &target, &spec, &existing).await
+        converge(ctx, r53, &target, &spec, &existing, false).await
     }
 
     async fn delete(&self, ctx: &Context, id: &str, olds: &Value) -> Result<(), ProviderError> {
@@ -204,12 +204,17 @@ async fn locate_from_spec(
 /// Brings Route 53 to `spec`: health checks, then both records in one batch, then the replaced checks
 /// are deleted. On failure, whatever exists is reported as a partial result whose state lacks the set
 /// identifiers, so the next `pulumi up` runs an Update that finishes the job.
+///
+/// `creating` says nothing of this resource is known to exist: the checks' tags and the records are
+/// then written without reading them first (a check an earlier attempt made carries this resource's
+/// tags already, and records an earlier attempt made turn the batch down, which lists them).
 async fn converge(
     ctx: &Context,
     r53: &Client,
     target: &Target<'_>,
     spec: &Spec,
     existing: &Regions<Option<String>>,
+    creating: bool,
 ) -> Result<Value, ResourceError> {
     let mut reasons = Vec::new();
     let mut first_error = None;
@@ -229,15 +234,22 @@ async fn converge(
         let ids = outcomes
             .as_ref()
             .map(|_, o| o.as_ref().map(|o| o.id.clone()).unwrap_or_default());
-        let applied = match sync_check_tags(ctx, r53, target, spec, &ids).await {
-            Ok(()) => converge_records(ctx, r53, target, spec, &ids).await,
-            Err(e) => Err(e),
-        };
-        match applied {
-            Ok(()) => return finish(ctx, r53, target, spec, &ids, &outcomes).await,
-            Err(e) => {
-                reasons.push(format!("failover records for {}: {e}", target.fqdn));
-                first_error = Some(e);
+        // The tags and the records depend on the checks only, not on each other.
+        let (tagged, applied) = futures::join!(
+            sync_check_tags(ctx, r53, target, spec, &ids, creating),
+            converge_records(ctx, r53, target, spec, &ids, creating.then(Vec::new)),
+        );
+        match (tagged, applied) {
+            (Ok(()), Ok(())) => return finish(ctx, r53, target, spec, &ids, &outcomes).await,
+            (tagged, applied) => {
+                if let Err(e) = tagged {
+                    reasons.push(format!("health check tags: {e}"));
+                    first_error = Some(e);
+                }
+                if let Err(e) = applied {
+                    reasons.push(format!("failover records for {}: {e}", target.fqdn));
+                    first_error = Some(e);
+                }
             }
         }
     }
@@ -425,15 +437,21 @@ fn desired_tags(config: &ProviderConfig, spec: &Spec, fqdn: &str, role: Role) ->
     tags::merge(&base, &spec.tags)
 }
 
+/// `creating`: the checks are new, or an earlier attempt of this create made them with these tags;
+/// adding the tags is enough, there is nothing to read or remove.
 async fn sync_check_tags(
     ctx: &Context,
     r53: &Client,
     target: &Target<'_>,
     spec: &Spec,
     ids: &Regions<String>,
+    creating: bool,
 ) -> Result<(), ProviderError> {
     let present: Vec<String> = ids.iter().map(|(_, id)| id.clone()).collect();
-    let have = api::list_tags(ctx, r53, &present).await?;
+    let have = match creating {
+        true => Default::default(),
+        false => api::list_tags(ctx, r53, &present).await?,
+    };
     let none = Tags::new();
     ids.as_ref()
         .try_join(|role, id| {
@@ -452,19 +470,31 @@ async fn sync_check_tags(
 /// earlier attempt that went through but whose answer was lost), it lists and plans again; the same
 /// plan refused twice is a real error. Returns the records the applied plan was made from, or `None`
 /// when the zone itself is gone.
+///
+/// `assumed` stands in for the first listing when the caller already knows what Route 53 has (none
+/// on a create, the state's records on a delete): the batch it plans goes first, and Route 53's
+/// refusal of a wrong assumption costs the listing it saved.
 async fn apply_batch(
     ctx: &Context,
     r53: &Client,
     target: &Target<'_>,
     what: &str,
+    mut assumed: Option<Vec<ResourceRecordSet>>,
     plan: impl Fn(&[ResourceRecordSet]) -> Result<Vec<Change>, ProviderError>,
 ) -> Result<Option<Vec<ResourceRecordSet>>, ProviderError> {
     let mut refused: Option<(Vec<Change>, ProviderError)> = None;
     for _ in 0..BATCH_ATTEMPTS {
-        let Some(current) =
-            api::list_records(ctx, r53, &target.zone.id, target.fqdn, target.record_type).await?
-        else {
-            return Ok(None);
+        let current = match assumed.take() {
+            Some(records) => records,
+            None => {
+                let listed =
+                    api::list_records(ctx, r53, &target.zone.id, target.fqdn, target.record_type)
+                        .await?;
+                let Some(listed) = listed else {
+                    return Ok(None);
+                };
+                listed
+            }
         };
         let changes = plan(&current)?;
         if changes.is_empty() {
@@ -482,6 +512,7 @@ async fn apply_batch(
                 return Ok(Some(current));
             }
             Err(e) if e.is_code("InvalidChangeBatch") => refused = Some((changes, e)),
+            Err(e) if e.is_code("NoSuchHostedZone") => return Ok(None),
             Err(e) => return Err(e),
         }
     }
@@ -499,13 +530,14 @@ async fn converge_records(
     target: &Target<'_>,
     spec: &Spec,
     ids: &Regions<String>,
+    assumed: Option<Vec<ResourceRecordSet>>,
 ) -> Result<(), ProviderError> {
     let desired = records::desired_records(spec, target.fqdn, ids)?;
     let what = format!(
         "the failover records (PRIMARY in {})",
         spec.sides.get(spec.active).region
     );
-    apply_batch(ctx, r53, target, &what, |current| {
+    apply_batch(ctx, r53, target, &what, assumed, |current| {
         // Records this resource named for a region it no longer uses (a region moved) go in the same
         // batch.
         let stale: Vec<String> = current
@@ -862,11 +894,25 @@ async fn delete(ctx: &Context, id: &str, olds: &Value) -> Result<(), ProviderErr
                 || r.health_check_id()
                     .is_none_or(|id| state_ids.iter().any(|x| x == id)))
     };
+    // When the state knows both records, they are what the batch deletes without listing them first;
+    // Route 53 turns the batch down if they differ (drift), and then they are listed.
+    let assumed = state.as_ref().and_then(|s| {
+        let known = s
+            .sides
+            .iter()
+            .all(|(_, side)| side.set_identifier.is_some());
+        let ids = Regions::from_fn(|role| s.sides.get(role).health_check_id.clone().ok_or(()))
+            .transpose()
+            .ok()?;
+        let records = records::desired_records(&s.spec, &fqdn, &ids).ok()?;
+        known.then(|| records.iter().map(|(_, r)| r.clone()).collect::<Vec<_>>())
+    });
     let listed = apply_batch(
         ctx,
         r53,
         &target,
         "deleting the failover records",
+        assumed,
         |current| {
             current
                 .iter()

@@ -132,9 +132,14 @@ pub async fn describe(ctx: &Context, side: &Side, name: &str) -> Result<Option<T
 
 /// Creates the table with everything CreateTable can set at once: keys, indexes, billing, the
 /// stream replication needs, encryption, deletion protection and tags. A table of that name that
-/// already exists (an earlier attempt whose answer was lost) is not an error: the caller looked the
-/// name up first and checks what it finds.
-pub async fn create_table(ctx: &Context, side: &Side, inputs: &Inputs, tags: &Tags) -> Result<()> {
+/// already exists (an earlier attempt whose answer was lost) is not an error: `Ok(false)` says so,
+/// and the caller checks what it finds.
+pub async fn create_table(
+    ctx: &Context,
+    side: &Side,
+    inputs: &Inputs,
+    tags: &Tags,
+) -> Result<bool> {
     let gsis = inputs
         .indexes()
         .iter()
@@ -187,8 +192,8 @@ pub async fn create_table(ctx: &Context, side: &Side, inputs: &Inputs, tags: &Ta
         })
         .await;
     match res {
-        Err(e) if e.is_code("ResourceInUseException") => Ok(()),
-        other => other.map(|_| ()),
+        Err(e) if e.is_code("ResourceInUseException") => Ok(false),
+        other => other.map(|_| true),
     }
 }
 

@@ -30,6 +30,7 @@ use crate::context::Context;
 use crate::diff::Diff;
 use crate::error::{ProviderError, ResourceError, Result};
 use crate::regions::{Regions, Role};
+use crate::tags::Tags;
 use crate::value::Value;
 
 pub struct GlobalTable;
@@ -178,9 +179,8 @@ async fn ensure_replica(
         return Ok(());
     }
     let taken = || name_taken(name, &to.region, &from.region);
-    if dynamo::describe(ctx, to, name).await?.is_some() {
-        return Err(taken());
-    }
+    // DynamoDB refuses the replica where a table of that name exists; the refusal is told apart
+    // from a replica an earlier attempt added below, so nothing is looked up first.
     let action = ReplicaAction::Create {
         region: &to.region,
         kms_key: inputs.kms_key(to.role),
@@ -377,6 +377,98 @@ async fn converge(
     Ok(sync_replicas(ctx, inputs, sides, &observed).await?)
 }
 
+/// The ARN of the table `arn` names, in `region`: DynamoDB table ARNs are
+/// `arn:<partition>:dynamodb:<region>:<account>:table/<name>`, and a replica has the table's name.
+fn arn_in_region(arn: &str, region: &str) -> Result<String> {
+    match arn.splitn(6, ':').collect::<Vec<_>>()[..] {
+        [prefix, partition, "dynamodb", _, account, resource] => Ok(format!(
+            "{prefix}:{partition}:dynamodb:{region}:{account}:{resource}"
+        )),
+        _ => Err(ProviderError::Internal(format!(
+            "DynamoDB returned a table ARN of an unknown form: {arn}"
+        ))),
+    }
+}
+
+/// The first error of steps that ran side by side (each ran to its end: none is cut off half way).
+fn first_error(results: impl IntoIterator<Item = Result<()>>) -> Result<()> {
+    results.into_iter().collect()
+}
+
+/// A Create where nothing exists yet, in as few calls and steps as AWS allows: the table with
+/// everything CreateTable takes; then the replica, while the primary turns point-in-time recovery
+/// on; then at once the TTL, the replica's own settings and a read of the replica for the outputs.
+/// `Ok(None)`: a table of that name exists (an earlier attempt, or someone else's), and the caller
+/// converges from what is there.
+async fn create_new(
+    ctx: &Context,
+    inputs: &Inputs,
+    sides: &Regions<Side>,
+) -> std::result::Result<Option<Observed>, Stop> {
+    let name = inputs.table_name();
+    let tags = inputs.tags(&ctx.config);
+    let (primary, secondary) = (&sides.primary, &sides.secondary);
+    if !dynamo::create_table(ctx, primary, inputs, &tags).await? {
+        return Ok(None);
+    }
+    let table = dynamo::wait_settled(ctx, primary, name).await?;
+    let pitr = inputs.point_in_time_recovery();
+    let set_pitr = |side| async move {
+        match pitr {
+            true => dynamo::set_point_in_time_recovery(ctx, side, name, true).await,
+            false => Ok(()),
+        }
+    };
+    let replica = async {
+        ensure_replica(ctx, inputs, sides, Role::Primary, &table).await?;
+        dynamo::wait_settled(ctx, primary, name).await
+    };
+    let (table, primary_pitr) = futures::join!(replica, set_pitr(primary));
+    let table = table?;
+    primary_pitr?;
+    let arn = arn_in_region(table.table_arn().unwrap_or_default(), &secondary.region)?;
+    let ttl = async {
+        match &inputs.ttl_attribute {
+            Some(attribute) => dynamo::set_time_to_live(ctx, primary, name, attribute, true).await,
+            None => Ok(()),
+        }
+    };
+    let protect = async {
+        match inputs.deletion_protection() {
+            true => dynamo::set_deletion_protection(ctx, secondary, name, true).await,
+            false => Ok(()),
+        }
+    };
+    let untagged = Tags::new();
+    let (ttl, secondary_pitr, protect, tagged, replica) = futures::join!(
+        ttl,
+        set_pitr(secondary),
+        protect,
+        dynamo::sync_tags(ctx, secondary, &arn, &untagged, &tags),
+        dynamo::describe(ctx, secondary, name),
+    );
+    first_error([ttl, secondary_pitr, protect, tagged])?;
+    let Some(replica) = replica? else {
+        return Err(Stop::Failed(ProviderError::Refused {
+            what: format!("the replica of {name} in {} disappeared", secondary.region),
+            hint: "it was deleted outside Pulumi; run `pulumi up` again to add it back".into(),
+        }));
+    };
+    let view = |table| observed::RegionView {
+        table,
+        point_in_time_recovery: pitr,
+        tags: tags.clone(),
+    };
+    Ok(Some(Observed {
+        regions: sides.as_ref().map(|_, s| s.region.clone()),
+        views: Regions {
+            primary: Some(view(table)),
+            secondary: Some(view(replica)),
+        },
+        ttl: inputs.ttl_attribute.clone(),
+    }))
+}
+
 /// The state when AWS could not be read after a failure: the inputs and the table's name, without
 /// the ARNs, so that the next diff asks for an Update that looks again.
 fn unobserved(inputs_v: &Value, inputs: &Inputs) -> Value {
@@ -424,6 +516,15 @@ async fn finish(
     }
 }
 
+/// Whether the state records the table in both regions (its ARN in each).
+fn recorded_in_both(olds: &Value) -> bool {
+    Role::BOTH.into_iter().all(|role| {
+        olds.get(&format!("{role}TableArn"))
+            .and_then(Value::as_str)
+            .is_some_and(|arn| !arn.is_empty())
+    })
+}
+
 async fn delete(ctx: &Context, id: &str, olds: &Value) -> Result<()> {
     let mut inputs = Inputs::decode(olds).map_err(ProviderError::Invalid)?;
     if inputs.name.is_none() {
@@ -437,13 +538,24 @@ async fn delete(ctx: &Context, id: &str, olds: &Value) -> Result<()> {
     }
     let name = inputs.table_name();
     let sides = dynamo::sides(ctx, &inputs).await;
+    // AWS's order: the replica leaves the group and goes first, then the last table. When the state
+    // has both, the replica's removal is asked for at once; a refusal (gone, busy, not a replica)
+    // sends the delete down the way that reads AWS first.
+    if recorded_in_both(olds) {
+        let region = sides.secondary.region.as_str();
+        let removed =
+            dynamo::change_replicas(ctx, &sides.primary, name, ReplicaAction::Delete { region });
+        if removed.await.is_ok() {
+            return delete_rest(ctx, &sides, Role::Primary, name, true).await;
+        }
+    }
     let observed = Observed::read(ctx, &sides, name).await?;
     let Some(source) = observed.source() else {
         return Ok(());
     };
     let (side, target) = (sides.get(source), source.other());
-    // AWS's order: the replica leaves the group and goes first, then the last table.
-    if observed.is_member(target) {
+    let member = observed.is_member(target);
+    if member {
         let region = sides.get(target).region.as_str();
         dynamo::wait_idle(ctx, side, name).await?;
         let removed = dynamo::change_replicas(ctx, side, name, ReplicaAction::Delete { region });
@@ -459,15 +571,40 @@ async fn delete(ctx: &Context, id: &str, olds: &Value) -> Result<()> {
                 }
             }
         }
-        dynamo::wait_replica_removed(ctx, side, name, region).await?;
-        dynamo::wait_gone(ctx, sides.get(target), name).await?;
     }
-    if dynamo::wait_idle(ctx, side, name).await?.is_some() {
-        dynamo::delete_table(ctx, side, name)
-            .await
-            .map_err(explain)?;
+    delete_rest(ctx, &sides, source, name, member).await
+}
+
+/// After the replica's removal was asked for (`replica_leaving`): waits until the source no longer
+/// lists it, then deletes the source's table while the replica's own table goes, and waits for both.
+async fn delete_rest(
+    ctx: &Context,
+    sides: &Regions<Side>,
+    source: Role,
+    name: &str,
+    replica_leaving: bool,
+) -> Result<()> {
+    let (side, target) = (sides.get(source), sides.get(source.other()));
+    if replica_leaving {
+        dynamo::wait_replica_removed(ctx, side, name, &target.region).await?;
     }
-    dynamo::wait_gone(ctx, side, name).await
+    let replica_gone = async {
+        match replica_leaving {
+            true => dynamo::wait_gone(ctx, target, name).await,
+            false => Ok(()),
+        }
+    };
+    let table_gone = async {
+        // Once the replica has left, the table is idle; otherwise a change may still run on it.
+        if replica_leaving || dynamo::wait_idle(ctx, side, name).await?.is_some() {
+            dynamo::delete_table(ctx, side, name)
+                .await
+                .map_err(explain)?;
+        }
+        dynamo::wait_gone(ctx, side, name).await
+    };
+    let (replica_gone, table_gone) = futures::join!(replica_gone, table_gone);
+    first_error([table_gone, replica_gone])
 }
 
 #[async_trait]
@@ -505,7 +642,16 @@ impl Resource for GlobalTable {
         }
         warn_about(ctx, &inputs);
         let sides = dynamo::sides(ctx, &inputs).await;
-        let result = Box::pin(converge(ctx, &inputs, &sides)).await;
+        let result = match Box::pin(create_new(ctx, &inputs, &sides)).await {
+            Ok(Some(observed)) => {
+                return Ok(Created {
+                    id,
+                    outputs: observed.outputs(inputs_v),
+                })
+            }
+            Ok(None) => Box::pin(converge(ctx, &inputs, &sides)).await,
+            Err(stop) => Err(stop),
+        };
         let outputs = finish(ctx, &id, inputs_v, &inputs, &sides, result).await?;
         Ok(Created { id, outputs })
     }
@@ -581,6 +727,17 @@ impl Resource for GlobalTable {
 mod tests {
     use super::*;
     use crate::error::AwsFailure;
+
+    #[test]
+    fn a_replica_arn_is_the_table_arn_in_its_region() {
+        let arn = "arn:aws-us-gov:dynamodb:us-gov-west-1:123456789012:table/orders";
+        assert_eq!(
+            arn_in_region(arn, "us-gov-east-1").unwrap(),
+            "arn:aws-us-gov:dynamodb:us-gov-east-1:123456789012:table/orders"
+        );
+        assert!(arn_in_region("arn:aws:s3:::bucket", "us-east-2").is_err());
+        assert!(arn_in_region("", "us-east-2").is_err());
+    }
 
     #[test]
     fn advice_names_the_way_out() {

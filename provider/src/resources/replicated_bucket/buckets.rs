@@ -165,26 +165,29 @@ pub async fn ensure(ctx: &Context, b: &Bucket, spec: &Spec, known: bool) -> Resu
     Ok(observed)
 }
 
-async fn create(ctx: &Context, b: &Bucket, spec: &Spec, known: bool) -> Result<Observed> {
+async fn create_bucket(ctx: &Context, b: &Bucket) -> Result<()> {
     // us-east-1 is the default location: S3 refuses it as an explicit LocationConstraint.
     let location = (b.region != "us-east-1").then(|| {
         CreateBucketConfiguration::builder()
             .location_constraint(BucketLocationConstraint::from(b.region.as_str()))
             .build()
     });
-    let created = ctx
-        .call("creating a bucket", async {
-            b.client
-                .create_bucket()
-                .bucket(&b.name)
-                .set_create_bucket_configuration(location)
-                .send()
-                .await
-                .map_err(|e| aws(&b.region, "CreateBucket", e))
-        })
-        .await;
-    match created {
-        Ok(_) => Ok(Observed::default()),
+    ctx.call("creating a bucket", async {
+        b.client
+            .create_bucket()
+            .bucket(&b.name)
+            .set_create_bucket_configuration(location)
+            .send()
+            .await
+            .map_err(|e| aws(&b.region, "CreateBucket", e))
+    })
+    .await
+    .map(|_| ())
+}
+
+async fn create(ctx: &Context, b: &Bucket, spec: &Spec, known: bool) -> Result<Observed> {
+    match create_bucket(ctx, b).await {
+        Ok(()) => Ok(Observed::default()),
         // An earlier attempt whose answer was lost, or a concurrent one: ours if it looks it.
         Err(e) if e.is_code("BucketAlreadyOwnedByYou") => {
             let o = observe(ctx, b).await?.ok_or(e)?;
@@ -280,20 +283,7 @@ async fn apply_settings(ctx: &Context, b: &Bucket, spec: &Spec, o: &Observed) ->
         put_tags(ctx, b, &want_tags).await?;
     }
     if o.versioning.as_deref() != Some("Enabled") {
-        ctx.call("enabling bucket versioning", async {
-            b.client
-                .put_bucket_versioning()
-                .bucket(&b.name)
-                .versioning_configuration(
-                    VersioningConfiguration::builder()
-                        .status(BucketVersioningStatus::Enabled)
-                        .build(),
-                )
-                .send()
-                .await
-                .map_err(|e| aws(&b.region, "PutBucketVersioning", e))
-        })
-        .await?;
+        enable_versioning(ctx, b).await?;
     }
     let kms_key = spec.buckets.get(b.role).kms_key_arn.as_deref();
     futures::try_join!(
@@ -301,6 +291,63 @@ async fn apply_settings(ctx: &Context, b: &Bucket, spec: &Spec, o: &Observed) ->
         ensure_public_access_block(ctx, b),
         ensure_lifecycle(ctx, b, spec.noncurrent_days),
     )?;
+    Ok(())
+}
+
+/// Creates the bucket and writes every setting without reading any first: a bucket S3 has just
+/// created has none of them. Tags go first, as in [`ensure`]. `Ok(None)`: the bucket exists already
+/// (an earlier attempt, or someone else's), and the caller looks at it before touching it.
+pub async fn create_new(ctx: &Context, b: &Bucket, spec: &Spec) -> Result<Option<Observed>> {
+    match create_bucket(ctx, b).await {
+        Ok(()) => {}
+        Err(e) if e.is_code("BucketAlreadyOwnedByYou") => return Ok(None),
+        Err(e) if e.is_code("BucketAlreadyExists") => {
+            return Err(taken(b, "another AWS account owns it"))
+        }
+        Err(e) => return Err(e),
+    }
+    let tags = spec.resource_tags();
+    put_tags(ctx, b, &tags).await?;
+    let kms_key = spec.buckets.get(b.role).kms_key_arn.as_deref();
+    let lifecycle = async {
+        match spec.noncurrent_days {
+            Some(days) => write_lifecycle(ctx, b, vec![lifecycle_rule(days)?]).await,
+            None => Ok(()),
+        }
+    };
+    // Each call runs to its end (no sibling is cut off half way); the first error is the answer.
+    let (versioning, encryption, public_access, lifecycle) = futures::join!(
+        enable_versioning(ctx, b),
+        put_encryption(ctx, b, kms_key),
+        put_public_access_block(ctx, b),
+        lifecycle,
+    );
+    versioning
+        .and(encryption)
+        .and(public_access)
+        .and(lifecycle)?;
+    Ok(Some(Observed {
+        versioning: Some("Enabled".into()),
+        tags,
+        replication: None,
+    }))
+}
+
+async fn enable_versioning(ctx: &Context, b: &Bucket) -> Result<()> {
+    ctx.call("enabling bucket versioning", async {
+        b.client
+            .put_bucket_versioning()
+            .bucket(&b.name)
+            .versioning_configuration(
+                VersioningConfiguration::builder()
+                    .status(BucketVersioningStatus::Enabled)
+                    .build(),
+            )
+            .send()
+            .await
+            .map_err(|e| aws(&b.region, "PutBucketVersioning", e))
+    })
+    .await?;
     Ok(())
 }
 
@@ -358,6 +405,10 @@ async fn ensure_encryption(ctx: &Context, b: &Bucket, kms_key: Option<&str>) -> 
     if in_place {
         return Ok(());
     }
+    put_encryption(ctx, b, kms_key).await
+}
+
+async fn put_encryption(ctx: &Context, b: &Bucket, kms_key: Option<&str>) -> Result<()> {
     let by_default = match kms_key {
         None => {
             ServerSideEncryptionByDefault::builder().sse_algorithm(ServerSideEncryption::Aes256)
@@ -418,6 +469,10 @@ async fn ensure_public_access_block(ctx: &Context, b: &Bucket) -> Result<()> {
     if blocked {
         return Ok(());
     }
+    put_public_access_block(ctx, b).await
+}
+
+async fn put_public_access_block(ctx: &Context, b: &Bucket) -> Result<()> {
     ctx.call("blocking public access", async {
         b.client
             .put_public_access_block()
@@ -472,20 +527,28 @@ async fn ensure_lifecycle(ctx: &Context, b: &Bucket, days: Option<i64>) -> Resul
         .filter(|r| r.id() != Some(LIFECYCLE_RULE_ID))
         .collect();
     if let Some(days) = days {
-        keep.push(
-            LifecycleRule::builder()
-                .id(LIFECYCLE_RULE_ID)
-                .status(ExpirationStatus::Enabled)
-                .filter(LifecycleRuleFilter::builder().prefix("").build())
-                .noncurrent_version_expiration(
-                    NoncurrentVersionExpiration::builder()
-                        .noncurrent_days(i32::try_from(days).unwrap_or(i32::MAX))
-                        .build(),
-                )
-                .build()
-                .map_err(|e| ProviderError::Internal(format!("building a lifecycle rule: {e}")))?,
-        );
+        keep.push(lifecycle_rule(days)?);
     }
+    write_lifecycle(ctx, b, keep).await
+}
+
+fn lifecycle_rule(days: i64) -> Result<LifecycleRule> {
+    LifecycleRule::builder()
+        .id(LIFECYCLE_RULE_ID)
+        .status(ExpirationStatus::Enabled)
+        .filter(LifecycleRuleFilter::builder().prefix("").build())
+        .noncurrent_version_expiration(
+            NoncurrentVersionExpiration::builder()
+                .noncurrent_days(i32::try_from(days).unwrap_or(i32::MAX))
+                .build(),
+        )
+        .build()
+        .map_err(|e| ProviderError::Internal(format!("building a lifecycle rule: {e}")))
+}
+
+/// Writes the whole lifecycle configuration (S3 replaces it on every write); none when `keep` is
+/// empty.
+async fn write_lifecycle(ctx: &Context, b: &Bucket, keep: Vec<LifecycleRule>) -> Result<()> {
     if keep.is_empty() {
         ctx.call("removing the lifecycle configuration", async {
             b.client

@@ -93,6 +93,60 @@ async fn converge(ctx: &Context, spec: &Spec, known: &Known) -> Result<()> {
     Ok(())
 }
 
+/// A Create where nothing exists yet, in as few calls and steps as AWS allows: both buckets and the
+/// role at once, each written without being read first, then the replication rules. `Ok(None)`: a
+/// bucket or the role exists already (an earlier attempt, or someone else's), and the caller
+/// converges from what is there, looking before it touches anything.
+async fn create_new(ctx: &Context, spec: &Spec) -> Result<Option<Found>> {
+    let sides = buckets::buckets(ctx, spec).await;
+    let made = sides
+        .as_ref()
+        .join(|_, b| buckets::create_new(ctx, b, spec));
+    let role_arn = async {
+        match &spec.given_role_arn {
+            Some(arn) => Ok(Some(arn.clone())),
+            None => role::create_new(ctx, spec).await,
+        }
+    };
+    // Both run to their end (neither is cut off half way); then the first error is the answer.
+    let (made, role_arn) = futures::join!(made, role_arn);
+    let (made, role_arn) = (made.transpose()?, role_arn?);
+    let (Some(primary), Some(secondary), Some(role_arn)) = (made.primary, made.secondary, role_arn)
+    else {
+        return Ok(None);
+    };
+    let mut observed = Regions { primary, secondary };
+    let rules = sides
+        .as_ref()
+        .join(|role, b| {
+            let role_arn = role_arn.as_str();
+            async move {
+                let Some(want) = replication::desired(spec, role, role_arn) else {
+                    return Ok(None);
+                };
+                let config =
+                    replication::configuration(&want, &spec.buckets.get(role.other()).arn())?;
+                replication::put(ctx, b, config.clone()).await?;
+                Ok::<_, ProviderError>(Some(config))
+            }
+        })
+        .await
+        .transpose()?;
+    for (role, config) in rules.iter() {
+        observed.get_mut(role).replication = config.clone();
+    }
+    if spec.given_role_arn.is_some() {
+        role::delete(ctx, spec, spec.given_role_arn.as_deref()).await?;
+    }
+    Ok(Some(Found {
+        buckets: observed.map(|_, o| Some(o)),
+        role: RoleState {
+            arn: Some(role_arn),
+            managed: spec.given_role_arn.is_none(),
+        },
+    }))
+}
+
 /// The AWS errors a user can do something about, with what to do.
 fn advise(e: ProviderError) -> ProviderError {
     let hint = match e.aws_code() {
@@ -227,7 +281,16 @@ impl Resource for ReplicatedBucket {
         }
         let spec = Spec::from_value(inputs_v, &ctx.config).map_err(invalid)?;
         let known = Known::default();
-        let result = Box::pin(converge(ctx, &spec, &known)).await;
+        let result = match Box::pin(create_new(ctx, &spec)).await {
+            Ok(Some(found)) => {
+                return Ok(Created {
+                    outputs: state::outputs(inputs_v, &spec, &found),
+                    id: spec.name_prefix,
+                })
+            }
+            Ok(None) => Box::pin(converge(ctx, &spec, &known)).await,
+            Err(e) => Err(e),
+        };
         let outputs = finish(ctx, &spec, &known, inputs_v, result).await?;
         Ok(Created {
             id: spec.name_prefix,
@@ -302,6 +365,23 @@ impl Resource for ReplicatedBucket {
         let spec = Spec::from_value(&source, &ctx.config).map_err(ProviderError::Invalid)?;
         let sides = buckets::buckets(ctx, &spec).await;
         let known = Known::of(olds);
+        let all_known = known.buckets.iter().all(|(_, k)| *k)
+            && (spec.given_role_arn.is_some() || known.managed_role_arn.is_some());
+        if all_known && !spec.force_destroy {
+            // The state says both buckets and the role are this pair's: nothing to look up but
+            // whether the buckets still hold anything, before anything is deleted.
+            refuse_if_not_empty(ctx, &sides, &known.buckets).await?;
+            let deleted = sides.as_ref().join(|_, b| buckets::delete(ctx, b, false));
+            let role = async {
+                match spec.given_role_arn {
+                    Some(_) => Ok(()),
+                    None => role::delete_known(ctx, &spec).await,
+                }
+            };
+            let (deleted, role) = futures::join!(deleted, role);
+            deleted.transpose()?;
+            return role;
+        }
         let mine = sides
             .as_ref()
             .join(|role, b| buckets::observe_owned(ctx, b, &spec, *known.buckets.get(role)))

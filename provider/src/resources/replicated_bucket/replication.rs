@@ -217,21 +217,26 @@ pub async fn converge(
     match desired(spec, source, role_arn) {
         Some(want) if have.as_ref() != Some(&want) => {
             let config = configuration(&want, &spec.buckets.get(source.other()).arn())?;
-            ctx.call("writing the replication rule", async {
-                b.client
-                    .put_bucket_replication()
-                    .bucket(&b.name)
-                    .replication_configuration(config)
-                    .send()
-                    .await
-                    .map_err(|e| aws(&b.region, "PutBucketReplication", e))
-            })
-            .await?;
-            Ok(())
+            put(ctx, b, config).await
         }
         None if have.is_some() => delete(ctx, b).await,
         _ => Ok(()),
     }
+}
+
+/// Writes the bucket's replication configuration.
+pub async fn put(ctx: &Context, b: &Bucket, config: ReplicationConfiguration) -> Result<()> {
+    ctx.call("writing the replication rule", async {
+        b.client
+            .put_bucket_replication()
+            .bucket(&b.name)
+            .replication_configuration(config)
+            .send()
+            .await
+            .map_err(|e| aws(&b.region, "PutBucketReplication", e))
+    })
+    .await?;
+    Ok(())
 }
 
 /// Removes the bucket's replication configuration; a bucket or configuration already gone is fine.

@@ -171,6 +171,21 @@ pub async fn ensure(ctx: &Context, spec: &Spec, known_arn: Option<&str>) -> Resu
     Ok(found.arn)
 }
 
+/// Creates the managed role and writes its policy without looking first. `Ok(None)`: a role of that
+/// name exists (an earlier attempt, or someone else's), and [`ensure`] looks at it.
+pub async fn create_new(ctx: &Context, spec: &Spec) -> Result<Option<String>> {
+    let iam = &ctx.aws().await.iam;
+    let name = spec.role_name();
+    match create(ctx, iam, spec, &name, &spec.resource_tags()).await {
+        Ok(found) => {
+            put_policy(ctx, iam, &name, permissions_policy(spec)).await?;
+            Ok(Some(found.arn))
+        }
+        Err(e) if e.is_code("EntityAlreadyExists") => Ok(None),
+        Err(e) => Err(e),
+    }
+}
+
 async fn create(
     ctx: &Context,
     iam: &Client,
@@ -233,6 +248,10 @@ async fn ensure_policy(ctx: &Context, iam: &Client, name: &str, spec: &Spec) -> 
     if have.as_ref() == serde_json::from_str::<Json>(&want).ok().as_ref() {
         return Ok(());
     }
+    put_policy(ctx, iam, name, want).await
+}
+
+async fn put_policy(ctx: &Context, iam: &Client, name: &str, want: String) -> Result<()> {
     ctx.call("writing the replication role's policy", async {
         iam.put_role_policy()
             .role_name(name)
@@ -281,6 +300,46 @@ async fn sync_tags(
         .await?;
     }
     Ok(())
+}
+
+/// Deletes the managed role the state records as this pair's, by what this provider put in it (one
+/// inline policy); IAM refusing because it has more (DeleteConflict) is left to [`delete`], which
+/// lists them. A role or policy already gone is fine.
+pub async fn delete_known(ctx: &Context, spec: &Spec) -> Result<()> {
+    let iam = &ctx.aws().await.iam;
+    let name = spec.role_name();
+    let gone = |e: ProviderError| match e.is_code("NoSuchEntity") {
+        true => Ok(()),
+        false => Err(e),
+    };
+    ctx.call("deleting a role policy", async {
+        iam.delete_role_policy()
+            .role_name(&name)
+            .policy_name(POLICY_NAME)
+            .send()
+            .await
+            .map(|_| ())
+            .map_err(|e| aws(IAM_REGION, "DeleteRolePolicy", e))
+    })
+    .await
+    .or_else(gone)?;
+    let deleted = ctx
+        .call("deleting the replication role", async {
+            iam.delete_role()
+                .role_name(&name)
+                .send()
+                .await
+                .map(|_| ())
+                .map_err(|e| aws(IAM_REGION, "DeleteRole", e))
+        })
+        .await
+        .or_else(gone);
+    match deleted {
+        Err(e) if e.is_code("DeleteConflict") => {
+            delete(ctx, spec, spec.given_role_arn.as_deref()).await
+        }
+        other => other,
+    }
 }
 
 /// Deletes the managed role of `spec` if it exists and is ours: its inline and attached policies
