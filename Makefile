@@ -6,11 +6,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 export CARGO_TERM_COLOR := never
 
-<<<<<<< HEAD
-.PHONY: all build release venv test lint test-rust test-python test-sdk test-e2e examples sdk demo drill clean
-=======
-.PHONY: all build release venv test lint test-rust test-python test-sdk test-e2e examples sdk demo bench clean
->>>>>>> perf
+.PHONY: all build release venv test lint test-rust test-python test-sdk test-e2e examples sdk demo drill bench clean
 
 all: build
 
@@ -62,17 +58,15 @@ test: lint test-sdk test-rust test-python test-e2e
 demo: venv build examples
 	$(PY) tests/demo/demo.py
 
-<<<<<<< HEAD
 # A switchover to the secondary and back against the emulator, printing each phase and the RTO.
 drill: venv build examples
 	$(PY) tests/drill/drill.py
-=======
+
 # The figures of docs/performance.md, side by side, on the release build (not part of `make test`;
 # a few minutes). `$(PY) bench/run.py --quick` is a shorter run.
 bench: venv build examples
 	cargo build --release -p pulumi-resource-multiregion-dr --bins --example ops_bench
 	$(PY) bench/run.py
->>>>>>> perf
 
 clean:
 	cargo clean
