@@ -381,6 +381,8 @@ async fn modify(
                         .map_err(|e| aws(&side.region, "ModifyDBCluster", e))
                 })
                 .await?;
+                // Done means applied: the cluster is available again (and a switchover may follow).
+                aurora::wait_cluster_available(ctx, side).await?;
             }
             if old.instance_class() != new.instance_class() {
                 if let Some(cluster) = observed.clusters.get(role) {
