@@ -180,16 +180,47 @@ async fn primary_instances_and_the_secondary_cluster_are_created_concurrently() 
             .find(|c| c.operation == op && c.region == region)
             .unwrap_or_else(|| panic!("no {op} in {region}"))
     };
+    let last = |op: &str, region: &str| {
+        calls
+            .iter()
+            .rfind(|c| c.operation == op && c.region == region)
+            .unwrap_or_else(|| panic!("no {op} in {region}"))
+    };
+    // Each region's chain runs beside the other: the primary's instance is asked for while the
+    // writer is polled for, and the secondary's cluster before the primary's instance is available.
     let instance = find("CreateDBInstance", P);
+    let writer_poll = find("DescribeGlobalClusters", P);
     let secondary = find("CreateDBCluster", S);
-    let (i_end, s_end) = (instance.end.unwrap(), secondary.end.unwrap());
+    let instance_ready = last("DescribeDBInstances", P);
     assert!(
-        instance.start < s_end && secondary.start < i_end,
-        "the primary's instance ({}-{}) and the secondary cluster ({}-{}) must overlap",
+        instance.start < writer_poll.end.unwrap() && writer_poll.start < instance.end.unwrap(),
+        "the primary's instance ({}-{:?}) must be asked for while the writer is polled ({}-{:?})",
         instance.start,
-        i_end,
+        instance.end,
+        writer_poll.start,
+        writer_poll.end
+    );
+    assert!(
+        secondary.start < instance_ready.end.unwrap(),
+        "the secondary cluster ({}) must be asked for before the primary's instance is seen available ({:?})",
         secondary.start,
-        s_end
+        instance_ready.end
+    );
+    // Nothing is waited for that AWS does not require: no cluster is polled on the way.
+    assert!(
+        !calls.iter().any(|c| c.operation == "DescribeDBClusters"),
+        "{:?}",
+        calls.iter().map(|c| &c.operation).collect::<Vec<_>>()
+    );
+    // Outputs built from the answers on the way are what a read of AWS reports.
+    let read = GlobalDatabase
+        .read(&c, "orders", &created.outputs, &inputs)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        read.outputs.to_plain_json(),
+        created.outputs.to_plain_json()
     );
     GlobalDatabase
         .delete(&c, "orders", &created.outputs)
@@ -494,4 +525,137 @@ fn replacement_versus_in_place_per_property() {
         assert!(d.has_changes(), "{change}");
         assert_eq!(d.replaces(), *replaces, "{change}: {d:?}");
     }
+}
+
+/// Where AWS wants a cluster available before an instance joins it, or before a secondary follows
+/// the primary, the create waits for that cluster and asks again, and still ends whole.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn create_waits_for_a_cluster_only_when_aws_refuses_to_go_on_without_it() {
+    let emu = Emulator::start().await;
+    for (op, region) in [("CreateDBInstance", P), ("CreateDBCluster", S)] {
+        emu.inject_fault(
+            Fault::error("rds", op, "InvalidDBClusterStateFault")
+                .region(region)
+                .message("the cluster is not available yet"),
+        )
+        .await;
+    }
+    let c = ctx(&emu);
+    let inputs = checked(&c, &news(json!({})));
+    let created = GlobalDatabase.create(&c, &inputs).await.unwrap();
+    let calls = emu.calls().await;
+    let ops: Vec<(&str, &str)> = calls
+        .iter()
+        .map(|c| (c.operation.as_str(), c.region.as_str()))
+        .collect();
+    let positions = |op: &str, region: &str| -> Vec<usize> {
+        ops.iter()
+            .enumerate()
+            .filter(|(_, o)| **o == (op, region))
+            .map(|(i, _)| i)
+            .collect()
+    };
+    // The instance: refused, the primary's cluster polled, asked again.
+    let instance = positions("CreateDBInstance", P);
+    assert_eq!(instance.len(), 2, "{ops:?}");
+    // The secondary: refused, the primary's cluster polled (its source), asked again.
+    let secondary = positions("CreateDBCluster", S);
+    assert_eq!(secondary.len(), 2, "{ops:?}");
+    let polls = positions("DescribeDBClusters", P);
+    for pair in [&instance, &secondary] {
+        assert!(
+            polls.iter().any(|p| pair[0] < *p && *p < pair[1]),
+            "a poll of the primary cluster between the two attempts: {ops:?}"
+        );
+    }
+    assert_eq!(str_at(&created.outputs, &["writerRegion"]), P);
+    for (region, key) in [(P, "primaryCluster"), (S, "secondaryCluster")] {
+        let clusters = clusters_in(&emu, region).await;
+        assert_eq!(clusters.len(), 1, "{region}");
+        assert_eq!(clusters[0].db_cluster_members().len(), 1, "{region}");
+        assert_eq!(str_at(&created.outputs, &[key, "status"]), "available");
+    }
+    GlobalDatabase
+        .delete(&c, "orders", &created.outputs)
+        .await
+        .unwrap();
+}
+
+/// Delete plans from the state. After a switchover done outside Pulumi the state names the wrong
+/// writer; AWS refuses that plan, and the delete reads what AWS holds and finishes. An instance the
+/// state does not know is deleted too, so nothing is left behind.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn delete_from_a_stale_state_reads_aws_and_leaves_nothing() {
+    let emu = Emulator::start().await;
+    let c = ctx(&emu);
+    let inputs = checked(&c, &news(json!({})));
+    let created = GlobalDatabase.create(&c, &inputs).await.unwrap();
+
+    let p = aws_sdk_rds::Client::new(&emu.sdk_config(P).await);
+    let s = aws_sdk_rds::Client::new(&emu.sdk_config(S).await);
+    p.switchover_global_cluster()
+        .global_cluster_identifier("orders")
+        .target_db_cluster_identifier(str_at(
+            &created.outputs,
+            &["secondaryCluster", "clusterArn"],
+        ))
+        .send()
+        .await
+        .unwrap();
+    s.create_db_instance()
+        .db_instance_identifier("orders-us-east-2-extra")
+        .db_cluster_identifier("orders-us-east-2")
+        .engine("aurora-postgresql")
+        .db_instance_class("db.r6g.large")
+        .send()
+        .await
+        .unwrap();
+    // The emulator's switchover is instant here; wait until the new writer shows.
+    for _ in 0..50 {
+        let g = p
+            .describe_global_clusters()
+            .global_cluster_identifier("orders")
+            .send()
+            .await
+            .unwrap();
+        let writer_in_s = g.global_clusters()[0]
+            .global_cluster_members()
+            .iter()
+            .any(|m| m.is_writer() == Some(true) && m.db_cluster_arn().unwrap_or("").contains(S));
+        if writer_in_s {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    emu.clear_calls().await;
+
+    GlobalDatabase
+        .delete(&c, "orders", &created.outputs)
+        .await
+        .unwrap();
+    let calls = emu.calls().await;
+    assert!(
+        calls
+            .iter()
+            .any(|c| c.operation == "DescribeGlobalClusters"),
+        "the refused plan sent the delete to read AWS"
+    );
+    for region in [P, S] {
+        assert!(clusters_in(&emu, region).await.is_empty(), "{region}");
+        let instances = aws_sdk_rds::Client::new(&emu.sdk_config(region).await)
+            .describe_db_instances()
+            .send()
+            .await
+            .unwrap();
+        assert!(
+            instances
+                .db_instances()
+                .iter()
+                .all(|i| i.db_instance_status() == Some("deleting")),
+            "{region}: {:?}",
+            instances.db_instances()
+        );
+    }
+    let globals = p.describe_global_clusters().send().await.unwrap();
+    assert!(globals.global_clusters().is_empty());
 }

@@ -1,7 +1,7 @@
 //! The Aurora steps of a global database, each idempotent (looked up before it is made) so that a
 //! retry, a resume after a partial failure, or a second destroy continues from what exists.
 
-use aws_sdk_rds::types::{DbCluster, GlobalCluster};
+use aws_sdk_rds::types::{DbCluster, DbClusterMember, GlobalCluster, Tag};
 use aws_sdk_rds::Client;
 
 use super::inputs::{cluster_id, instance_id, rds_tags, Inputs, ServerlessV2};
@@ -170,77 +170,132 @@ pub async fn wait_cluster_available(ctx: &Context, side: &Side) -> Result<DbClus
 }
 
 /// Waits until the cluster is the global cluster's writer: AWS promotes a new primary
-/// asynchronously, and a secondary added before that fails.
+/// asynchronously, and a secondary added before that fails. Returns the global cluster as the last
+/// poll saw it.
 pub async fn wait_writer(
     ctx: &Context,
     side: &Side,
     global_id: &str,
     cluster_arn: &str,
-) -> Result<()> {
+) -> Result<GlobalCluster> {
     let phase = format!(
         "waiting for {} to become the global writer",
         side.cluster_id
     );
     ctx.wait_for(&phase, &side.region, || async {
         let global = describe_global(ctx, side, global_id).await?;
-        let is_writer = global
-            .iter()
-            .flat_map(|g| g.global_cluster_members())
-            .any(|m| m.db_cluster_arn() == Some(cluster_arn) && m.is_writer() == Some(true));
-        Ok(is_writer.then_some(()))
+        Ok(global.filter(|g| {
+            g.global_cluster_members()
+                .iter()
+                .any(|m| m.db_cluster_arn() == Some(cluster_arn) && m.is_writer() == Some(true))
+        }))
     })
     .await
 }
 
-/// Makes the region's instance count match: missing instances are created (concurrently) and waited
-/// for, surplus ones (the highest numbers) deleted.
+/// Runs `attempt`, and once more after `side`'s cluster is available should AWS refuse it for that
+/// cluster's state. The fast path asks before the cluster is available (AWS's own CLI walkthrough
+/// creates an instance right after its cluster); this keeps it correct where AWS insists on waiting.
+pub async fn once_available<T, F, Fut>(ctx: &Context, side: &Side, attempt: F) -> Result<T>
+where
+    F: Fn() -> Fut,
+    Fut: std::future::Future<Output = Result<T>>,
+{
+    match attempt().await {
+        Err(e) if e.is_code("InvalidDBClusterStateFault") => {
+            tracing::debug!(region = %side.region, error = %e, "refused before the cluster is available; waiting for it");
+            wait_cluster_available(ctx, side).await?;
+            attempt().await
+        }
+        other => other,
+    }
+}
+
+/// Makes the region's instances the declared ones and waits until every one is available; surplus
+/// instances (the highest numbers) are deleted. Missing ones are asked for at once, without waiting
+/// for the cluster first. Returns the cluster as it stands afterwards.
 pub async fn ensure_instances(
     ctx: &Context,
     side: &Side,
     inputs: &Inputs,
-    cluster: &DbCluster,
-) -> Result<()> {
+    cluster: DbCluster,
+) -> Result<DbCluster> {
     let wanted = inputs.instance_count(side.role);
-    let existing: Vec<String> = cluster
-        .db_cluster_members()
-        .iter()
-        .filter_map(|m| m.db_instance_identifier().map(str::to_string))
-        .collect();
+    let existing = member_ids(&cluster);
     let desired: Vec<String> = (1..=wanted)
         .map(|n| instance_id(&side.cluster_id, n))
         .collect();
     let tags = rds_tags(&inputs.tags(&ctx.config));
-    let creates = desired
-        .iter()
-        .filter(|id| !existing.contains(id))
-        .map(|id| {
-            let tags = tags.clone();
-            async move {
-                let created = ctx
-                    .call("creating an instance", async {
-                        side.client
-                            .create_db_instance()
-                            .db_instance_identifier(id)
-                            .db_cluster_identifier(&side.cluster_id)
-                            .engine(&inputs.engine)
-                            .db_instance_class(inputs.instance_class())
-                            .set_tags(Some(tags))
-                            .send()
-                            .await
-                            .map_err(|e| aws(&side.region, "CreateDBInstance", e))
-                    })
-                    .await;
-                match created {
-                    Ok(_) => {}
-                    Err(e) if e.is_code("DBInstanceAlreadyExistsFault") => {}
-                    Err(e) => return Err(e),
-                }
-                wait_instance(ctx, side, id, Some("available")).await
+    let ready = desired.iter().map(|id| {
+        let create = !existing.contains(id);
+        let tags = &tags;
+        async move {
+            if create {
+                once_available(ctx, side, || create_instance(ctx, side, inputs, id, tags)).await?;
             }
-        });
-    futures::future::try_join_all(creates).await?;
+            wait_instance(ctx, side, id, Some("available")).await
+        }
+    });
+    futures::future::try_join_all(ready).await?;
     let surplus: Vec<&String> = existing.iter().filter(|id| !desired.contains(id)).collect();
-    delete_instances(ctx, side, surplus).await
+    delete_instances(ctx, side, surplus).await?;
+    if desired.is_empty() {
+        // A headless cluster: its own status is the only thing to wait for.
+        return wait_cluster_available(ctx, side).await;
+    }
+    Ok(with_instances(cluster, &desired))
+}
+
+/// The cluster once every one of its instances answered available. AWS makes an instance available
+/// only after its cluster, so the cluster's last answer and its instances are its state, without
+/// reading it again.
+fn with_instances(mut cluster: DbCluster, ids: &[String]) -> DbCluster {
+    cluster.status = Some("available".into());
+    cluster.db_cluster_members = Some(
+        ids.iter()
+            .map(|id| {
+                DbClusterMember::builder()
+                    .db_instance_identifier(id)
+                    .build()
+            })
+            .collect(),
+    );
+    cluster
+}
+
+pub fn member_ids(cluster: &DbCluster) -> Vec<String> {
+    cluster
+        .db_cluster_members()
+        .iter()
+        .filter_map(|m| m.db_instance_identifier().map(str::to_string))
+        .collect()
+}
+
+async fn create_instance(
+    ctx: &Context,
+    side: &Side,
+    inputs: &Inputs,
+    id: &str,
+    tags: &[Tag],
+) -> Result<()> {
+    let created = ctx
+        .call("creating an instance", async {
+            side.client
+                .create_db_instance()
+                .db_instance_identifier(id)
+                .db_cluster_identifier(&side.cluster_id)
+                .engine(&inputs.engine)
+                .db_instance_class(inputs.instance_class())
+                .set_tags(Some(tags.to_vec()))
+                .send()
+                .await
+                .map_err(|e| aws(&side.region, "CreateDBInstance", e))
+        })
+        .await;
+    match created {
+        Err(e) if !e.is_code("DBInstanceAlreadyExistsFault") => Err(e),
+        _ => Ok(()),
+    }
 }
 
 async fn wait_instance(ctx: &Context, side: &Side, id: &str, target: Option<&str>) -> Result<()> {
@@ -255,34 +310,51 @@ async fn wait_instance(ctx: &Context, side: &Side, id: &str, target: Option<&str
     .await
 }
 
+/// Deletes instances and waits until they are gone.
 pub async fn delete_instances(ctx: &Context, side: &Side, ids: Vec<&String>) -> Result<()> {
-    let deletes = ids.into_iter().map(|id| async move {
+    request_instance_deletions(ctx, side, &ids).await?;
+    let gone = ids.iter().map(|id| wait_instance(ctx, side, id, None));
+    futures::future::try_join_all(gone).await.map(|_| ())
+}
+
+/// Asks for the deletion of instances, without waiting: what is gone or already going is fine.
+pub async fn request_instance_deletions<S: AsRef<str>>(
+    ctx: &Context,
+    side: &Side,
+    ids: &[S],
+) -> Result<()> {
+    let deletes = ids.iter().map(|id| async move {
         let res = ctx
             .call("deleting an instance", async {
                 side.client
                     .delete_db_instance()
-                    .db_instance_identifier(id)
+                    .db_instance_identifier(id.as_ref())
                     .send()
                     .await
                     .map_err(|e| aws(&side.region, "DeleteDBInstance", e))
             })
             .await;
         match res {
-            Ok(_) => {}
-            Err(e) if e.is_not_found() => return Ok(()),
-            // Already being deleted by an earlier attempt.
             Err(e)
-                if e.is_code("InvalidDBInstanceState")
-                    || e.is_code("InvalidDBInstanceStateFault") => {}
-            Err(e) => return Err(e),
+                if !(e.is_not_found()
+                    || e.is_code("InvalidDBInstanceState")
+                    || e.is_code("InvalidDBInstanceStateFault")) =>
+            {
+                Err(e)
+            }
+            _ => Ok(()),
         }
-        wait_instance(ctx, side, id, None).await
     });
     futures::future::try_join_all(deletes).await.map(|_| ())
 }
 
-/// Detaches the cluster from the global cluster and waits until it stands alone (past `promoting`).
-pub async fn detach(ctx: &Context, side: &Side, global_id: &str, cluster_arn: &str) -> Result<()> {
+/// Asks for the cluster to leave the global cluster, without waiting for its promotion.
+pub async fn remove_from_global(
+    ctx: &Context,
+    side: &Side,
+    global_id: &str,
+    cluster_arn: &str,
+) -> Result<()> {
     let res = ctx
         .call("detaching a cluster", async {
             side.client
@@ -295,10 +367,13 @@ pub async fn detach(ctx: &Context, side: &Side, global_id: &str, cluster_arn: &s
         })
         .await;
     match res {
-        Ok(_) => {}
-        Err(e) if e.is_not_found() => {}
-        Err(e) => return Err(e),
+        Err(e) if !e.is_not_found() => Err(e),
+        _ => Ok(()),
     }
+}
+
+/// Waits until the cluster stands alone (past `promoting`), or is gone.
+pub async fn wait_detached(ctx: &Context, side: &Side) -> Result<()> {
     let phase = format!(
         "waiting for {} to leave the global cluster",
         side.cluster_id
@@ -315,30 +390,57 @@ pub async fn detach(ctx: &Context, side: &Side, global_id: &str, cluster_arn: &s
     .await
 }
 
-/// Deletes a standalone cluster (with a final snapshot when asked) and waits until it is gone.
+/// Deletes a standalone cluster (with a final snapshot when asked) and waits until it is gone. Its
+/// instances need only be deleting: should AWS refuse because one is not (one made outside Pulumi),
+/// they are deleted and waited for, and the cluster asked for again.
 pub async fn delete_cluster(
     ctx: &Context,
     side: &Side,
     final_snapshot: Option<String>,
 ) -> Result<()> {
-    let res = ctx
-        .call("deleting a cluster", async {
-            side.client
-                .delete_db_cluster()
-                .db_cluster_identifier(&side.cluster_id)
-                .skip_final_snapshot(final_snapshot.is_none())
-                .set_final_db_snapshot_identifier(final_snapshot.clone())
-                .send()
-                .await
-                .map_err(|e| aws(&side.region, "DeleteDBCluster", e))
-        })
-        .await;
-    match res {
-        Ok(_) => {}
-        Err(e) if e.is_not_found() => return Ok(()),
-        Err(e) if e.is_code("InvalidDBClusterStateFault") && e.to_string().contains("deleting") => {
+    let request = || async {
+        let res = ctx
+            .call("deleting a cluster", async {
+                side.client
+                    .delete_db_cluster()
+                    .db_cluster_identifier(&side.cluster_id)
+                    .skip_final_snapshot(final_snapshot.is_none())
+                    .set_final_db_snapshot_identifier(final_snapshot.clone())
+                    .send()
+                    .await
+                    .map_err(|e| aws(&side.region, "DeleteDBCluster", e))
+            })
+            .await;
+        match res {
+            Err(e) if e.is_not_found() => Ok(false),
+            Err(e)
+                if e.is_code("InvalidDBClusterStateFault")
+                    && e.to_string().contains("deleting") =>
+            {
+                Ok(true)
+            }
+            Err(e) => Err(e),
+            Ok(_) => Ok(true),
         }
-        Err(e) => return Err(e),
+    };
+    let exists = match request().await {
+        Err(e) if e.is_code("InvalidDBClusterStateFault") => {
+            // Only a standalone cluster's refusal is about its instances.
+            let instances = describe_cluster(ctx, side)
+                .await?
+                .filter(|c| c.global_cluster_identifier().is_none_or(str::is_empty))
+                .map(|c| member_ids(&c))
+                .unwrap_or_default();
+            if instances.is_empty() {
+                return Err(e);
+            }
+            delete_instances(ctx, side, instances.iter().collect()).await?;
+            request().await?
+        }
+        other => other?,
+    };
+    if !exists {
+        return Ok(());
     }
     let phase = format!("waiting for cluster {} to be deleted", side.cluster_id);
     ctx.wait_for(&phase, &side.region, || async {

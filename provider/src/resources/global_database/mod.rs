@@ -7,6 +7,7 @@
 mod aurora;
 pub mod inputs;
 mod switch;
+mod teardown;
 
 use async_trait::async_trait;
 use aws_sdk_rds::types::{DbCluster, GlobalCluster};
@@ -220,79 +221,82 @@ fn preview_outputs(inputs: &Value, olds: Option<&Value>, moving: bool) -> Value 
     Value::Object(out)
 }
 
-/// Brings AWS to the declared topology from whatever part of it exists: the global cluster, the
-/// primary's cluster (waited for until it is the writer when the database is new), then the
-/// primary's instances and the whole secondary concurrently.
+/// Brings AWS to the declared topology from whatever part of it exists, in the order AWS forces and
+/// no other: the global cluster, the primary's cluster, then concurrently the primary's instances
+/// and, once the primary is the global writer, the secondary's cluster and instances. Nothing is
+/// waited for before it is needed. Returns the topology as the answers on the way reported it.
 async fn converge(
     ctx: &Context,
     inputs: &Inputs,
     sides: &Regions<Side>,
     observed: Option<&Observed>,
-) -> Result<()> {
-    // What an update already saw is not created or waited for again.
+) -> Result<Observed> {
+    // What an update already saw is not created again.
     let seen = |role: Role| observed.and_then(|o| o.clusters.get(role).clone());
-    let available = |role: Role| seen(role).filter(|c| c.status() == Some("available"));
     let global = match observed.and_then(|o| o.global.clone()) {
         Some(g) => g,
         None => aurora::ensure_global(ctx, &sides.primary, inputs).await?,
     };
-    let primary = match available(Role::Primary) {
+    let primary = match seen(Role::Primary) {
         Some(c) => c,
-        None => {
-            if seen(Role::Primary).is_none() {
-                aurora::ensure_cluster(ctx, &sides.primary, inputs).await?;
-            }
-            aurora::wait_cluster_available(ctx, &sides.primary).await?
-        }
+        None => aurora::ensure_cluster(ctx, &sides.primary, inputs).await?,
     };
-    let has_writer = global
-        .global_cluster_members()
-        .iter()
-        .any(|m| m.is_writer() == Some(true));
-    let arn = primary.db_cluster_arn().unwrap_or_default().to_string();
-    if !has_writer {
-        aurora::wait_writer(ctx, &sides.primary, inputs.global_id(), &arn).await?;
-    }
     if inputs.instance_count(Role::Secondary) == 0 {
         ctx.reporter.warn(&format!(
             "the secondary cluster in {} has no instances (headless): it replicates storage but cannot be switched over to until an instance is added",
             sides.secondary.region
         ));
     }
-    let known = Regions::new(Some(primary), available(Role::Secondary));
-    sides
-        .as_ref()
-        .join(|role, side| {
-            let (known, exists) = (known.get(role).clone(), seen(role).is_some());
-            async move {
-                let cluster = match known {
-                    Some(c) => c,
-                    None => {
-                        if !exists {
-                            aurora::ensure_cluster(ctx, side, inputs).await?;
-                        }
-                        aurora::wait_cluster_available(ctx, side).await?
-                    }
-                };
-                aurora::ensure_instances(ctx, side, inputs, &cluster).await
+    let has_writer = global
+        .global_cluster_members()
+        .iter()
+        .any(|m| m.is_writer() == Some(true));
+    let arn = primary.db_cluster_arn().unwrap_or_default().to_string();
+    let secondary = async {
+        let global = match has_writer {
+            true => None,
+            false => {
+                Some(aurora::wait_writer(ctx, &sides.primary, inputs.global_id(), &arn).await?)
             }
-        })
-        .await
-        .transpose()
-        .map(|_| ())
+        };
+        let cluster = match seen(Role::Secondary) {
+            Some(c) => c,
+            None => {
+                let create = || aurora::ensure_cluster(ctx, &sides.secondary, inputs);
+                aurora::once_available(ctx, &sides.primary, create).await?
+            }
+        };
+        let cluster = aurora::ensure_instances(ctx, &sides.secondary, inputs, cluster).await?;
+        Ok::<_, ProviderError>((global, cluster))
+    };
+    let (primary, secondary) = futures::join!(
+        aurora::ensure_instances(ctx, &sides.primary, inputs, primary),
+        secondary
+    );
+    let (writer_poll, secondary) = secondary?;
+    Ok(Observed {
+        global: Some(writer_poll.unwrap_or(global)),
+        clusters: Regions::new(Some(primary?), Some(secondary)),
+    })
 }
 
-/// Reads AWS after an operation; on failure it still reports what exists, so the engine can record it.
+/// The outputs after an operation: from what its answers reported when that is the whole topology,
+/// else read from AWS. On failure it still reports what exists, so the engine can record it.
 async fn finish(
     ctx: &Context,
     id: &str,
     inputs_v: &Value,
     inputs: &Inputs,
     sides: &Regions<Side>,
-    result: Result<()>,
+    result: Result<Option<Observed>>,
     last_switch: Option<&SwitchRecord>,
 ) -> Result<Value, ResourceError> {
     let regions = inputs.regions(&ctx.config);
+    let result = match result {
+        Ok(Some(known)) => return Ok(known.outputs(inputs_v, &regions, last_switch)),
+        Ok(None) => Ok(()),
+        Err(e) => Err(e),
+    };
     // Reading what exists gets its own minute: after a timeout the operation's deadline has passed,
     // and what exists must still be recorded.
     let reading = ctx.clone().with_timeout(60.0);
@@ -699,8 +703,11 @@ impl Resource for GlobalDatabase {
         let sides = aurora::sides(ctx, &inputs).await;
         let mut record = None;
         let result = async {
-            Box::pin(converge(ctx, &inputs, &sides, None)).await?;
+            let built = Box::pin(converge(ctx, &inputs, &sides, None)).await?;
             // A new database writes in the primary region; a declared secondary moves it there.
+            if inputs.active_role() == Role::Primary && built.writer_role() == Some(Role::Primary) {
+                return Ok(Some(built));
+            }
             match move_writer(ctx, Role::Primary, &inputs, &sides, None).await {
                 Ok(r) => record = r,
                 Err(MoveFailure::Untouched(e)) => return Err(e),
@@ -709,7 +716,7 @@ impl Resource for GlobalDatabase {
                     return Err(e);
                 }
             }
-            Ok(())
+            Ok(None)
         }
         .await;
         let outputs = finish(ctx, &id, inputs_v, &inputs, &sides, result, record.as_ref()).await?;
@@ -781,7 +788,7 @@ impl Resource for GlobalDatabase {
                 Ok(Some(r)) => record = Some(r),
                 Err(MoveFailure::Untouched(e)) => {
                     untouched = Some(e);
-                    return Ok(());
+                    return Ok(None);
                 }
                 Err(MoveFailure::Started(e, r)) => {
                     record = r.or(record.take());
@@ -796,7 +803,8 @@ impl Resource for GlobalDatabase {
             if observed.incomplete(&new) {
                 Box::pin(converge(ctx, &new, &sides, Some(&observed))).await?;
             }
-            Ok(())
+            // Modified clusters are read again for the outputs.
+            Ok(None)
         }
         .await;
         if let Some(e) = untouched {
@@ -817,39 +825,19 @@ impl Resource for GlobalDatabase {
             });
         }
         let sides = aurora::sides(ctx, &inputs).await;
-        let observed = Observed::read(ctx, &sides, inputs.global_id()).await?;
-        // AWS's order: every secondary leaves and goes first; the writer last, then the global cluster.
-        let writer = observed.writer_role().unwrap_or(Role::Primary);
-        for role in [writer.other(), writer] {
-            let side = sides.get(role);
-            let Some(cluster) = observed.clusters.get(role) else {
-                continue;
-            };
-            if observed.is_member(cluster) {
-                aurora::detach(
-                    ctx,
-                    side,
-                    inputs.global_id(),
-                    cluster.db_cluster_arn().unwrap_or_default(),
-                )
-                .await?;
+        let snapshot = |side: &Side| final_snapshot_name(&inputs, &side.cluster_id);
+        let global_id = inputs.global_id();
+        if let Some(plan) = teardown::Plan::from_state(olds) {
+            match teardown::run(ctx, &sides, global_id, &plan, snapshot).await {
+                Err(e) if teardown::is_stale_plan(&e) => {
+                    tracing::info!(error = %e, "AWS refused the delete the state planned; reading what it holds");
+                }
+                other => return other.map_err(deletion_hint),
             }
-            let instances: Vec<String> = cluster
-                .db_cluster_members()
-                .iter()
-                .filter_map(|m| m.db_instance_identifier().map(str::to_string))
-                .collect();
-            aurora::delete_instances(ctx, side, instances.iter().collect()).await?;
-            let snapshot = if role == writer {
-                final_snapshot_name(&inputs, &side.cluster_id)
-            } else {
-                None
-            };
-            aurora::delete_cluster(ctx, side, snapshot)
-                .await
-                .map_err(deletion_hint)?;
         }
-        aurora::delete_global(ctx, &sides.primary, inputs.global_id())
+        let observed = Observed::read(ctx, &sides, global_id).await?;
+        let plan = teardown::Plan::from_observed(&observed);
+        teardown::run(ctx, &sides, global_id, &plan, snapshot)
             .await
             .map_err(deletion_hint)
     }
