@@ -86,15 +86,8 @@ fn cases() -> Vec<(&'static str, Arc<dyn Resource>, Json)> {
 }
 
 fn config(emu: &Emulator) -> ProviderConfig {
-    let endpoints = emu
-        .endpoints_json()
-        .as_object()
-        .expect("endpoints")
-        .iter()
-        .map(|(k, v)| (k.clone(), v.as_str().unwrap_or_default().to_string()))
-        .collect();
     ProviderConfig {
-        endpoints,
+        endpoints: emu.endpoints(),
         max_retries: 2,
         default_tags: BTreeMap::from([
             ("app".to_string(), "payments".to_string()),

@@ -3,7 +3,9 @@
 //! sequence, the URNs, the options passed to the children, and the reply.
 
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
+
+mod rpc_support;
 
 use multiregion_dr::config::ProviderConfig;
 use multiregion_dr::resources::registry;
@@ -11,183 +13,17 @@ use multiregion_dr::rpc::codec::{decode_opt, encode_struct};
 use multiregion_dr::rpc::construct::construct;
 use multiregion_dr::value::{OutputValue, Value};
 use pulumi_gestalt_proto::pulumi::pulumirpc as rpc;
-use rpc::resource_monitor_server::{ResourceMonitor, ResourceMonitorServer};
-use tokio_stream::wrappers::TcpListenerStream;
-use tonic::{Request, Response, Status};
+use rpc_support::{serve_monitor, stack_urn, Call, Monitor, PROJECT, STACK};
 
-const STACK: &str = "dev";
-const PROJECT: &str = "proj";
 const PROVIDER_REF: &str =
     "urn:pulumi:dev::proj::pulumi:providers:multiregion-dr::default_0_1_0::11111111-2222-3333-4444-555555555555";
 const PASSWORD_DEP: &str = "urn:pulumi:dev::proj::random:index:RandomPassword::pw";
 const BLOCK_DEP: &str = "urn:pulumi:dev::proj::aws:kms/key:Key::db";
 
-#[derive(Debug, Clone)]
-enum Call {
-    Register(Box<rpc::RegisterResourceRequest>),
-    Outputs(rpc::RegisterResourceOutputsRequest),
-}
-
-#[derive(Default)]
-struct Recorder {
-    calls: Mutex<Vec<Call>>,
-    /// URN → type, to build children's qualified types as the engine does.
-    types: Mutex<HashMap<String, String>>,
-    preview: bool,
-}
-
-impl Recorder {
-    fn urn(&self, parent: &str, ty: &str, name: &str) -> String {
-        let types = self.types.lock().unwrap();
-        let qualified = match types.get(parent) {
-            Some(parent_type) if parent_type != "pulumi:pulumi:Stack" => {
-                // the parent's qualified type is the third `::` field of its URN
-                let parent_qualified = parent.split("::").nth(2).unwrap_or(parent_type);
-                format!("{parent_qualified}${ty}")
-            }
-            _ => ty.to_string(),
-        };
-        format!("urn:pulumi:{STACK}::{PROJECT}::{qualified}::{name}")
-    }
-}
-
-#[tonic::async_trait]
-impl ResourceMonitor for Recorder {
-    async fn supports_feature(
-        &self,
-        _: Request<rpc::SupportsFeatureRequest>,
-    ) -> Result<Response<rpc::SupportsFeatureResponse>, Status> {
-        Ok(Response::new(rpc::SupportsFeatureResponse {
-            has_support: true,
-        }))
-    }
-    async fn invoke(
-        &self,
-        _: Request<rpc::ResourceInvokeRequest>,
-    ) -> Result<Response<rpc::InvokeResponse>, Status> {
-        Err(Status::unimplemented("invoke"))
-    }
-    async fn call(
-        &self,
-        _: Request<rpc::ResourceCallRequest>,
-    ) -> Result<Response<rpc::CallResponse>, Status> {
-        Err(Status::unimplemented("call"))
-    }
-    async fn read_resource(
-        &self,
-        _: Request<rpc::ReadResourceRequest>,
-    ) -> Result<Response<rpc::ReadResourceResponse>, Status> {
-        Err(Status::unimplemented("read"))
-    }
-    async fn register_resource(
-        &self,
-        request: Request<rpc::RegisterResourceRequest>,
-    ) -> Result<Response<rpc::RegisterResourceResponse>, Status> {
-        let req = request.into_inner();
-        let urn = self.urn(&req.parent, &req.r#type, &req.name);
-        self.types
-            .lock()
-            .unwrap()
-            .insert(urn.clone(), req.r#type.clone());
-        self.calls
-            .lock()
-            .unwrap()
-            .push(Call::Register(Box::new(req.clone())));
-        let object = if !req.custom {
-            Value::object::<_, String>([])
-        } else {
-            // a custom resource echoes its inputs plus the outputs only AWS can tell
-            let mut state = decode_opt(req.object.as_ref());
-            if let Value::Object(map) = &mut state {
-                let fqdn = if self.preview {
-                    Value::Unknown(multiregion_dr::value::UnknownKind::String)
-                } else {
-                    Value::string("api.example.com")
-                };
-                map.insert("fqdn".into(), fqdn);
-                map.insert("primaryRegion".into(), Value::string("us-east-1"));
-                map.insert("secondaryRegion".into(), Value::string("us-east-2"));
-            }
-            state
-        };
-        Ok(Response::new(rpc::RegisterResourceResponse {
-            urn,
-            id: if req.custom && !self.preview {
-                "id-1".into()
-            } else {
-                String::new()
-            },
-            object: Some(encode_struct(&object)),
-            ..Default::default()
-        }))
-    }
-    async fn register_resource_outputs(
-        &self,
-        request: Request<rpc::RegisterResourceOutputsRequest>,
-    ) -> Result<Response<()>, Status> {
-        self.calls
-            .lock()
-            .unwrap()
-            .push(Call::Outputs(request.into_inner()));
-        Ok(Response::new(()))
-    }
-    async fn register_stack_transform(
-        &self,
-        _: Request<rpc::Callback>,
-    ) -> Result<Response<()>, Status> {
-        Err(Status::unimplemented("transforms"))
-    }
-    async fn register_stack_invoke_transform(
-        &self,
-        _: Request<rpc::Callback>,
-    ) -> Result<Response<()>, Status> {
-        Err(Status::unimplemented("transforms"))
-    }
-    async fn register_resource_hook(
-        &self,
-        _: Request<rpc::RegisterResourceHookRequest>,
-    ) -> Result<Response<()>, Status> {
-        Err(Status::unimplemented("hooks"))
-    }
-    async fn register_error_hook(
-        &self,
-        _: Request<rpc::RegisterErrorHookRequest>,
-    ) -> Result<Response<()>, Status> {
-        Err(Status::unimplemented("hooks"))
-    }
-    async fn register_package(
-        &self,
-        _: Request<rpc::RegisterPackageRequest>,
-    ) -> Result<Response<rpc::RegisterPackageResponse>, Status> {
-        Err(Status::unimplemented("packages"))
-    }
-    async fn signal_and_wait_for_shutdown(&self, _: Request<()>) -> Result<Response<()>, Status> {
-        Ok(Response::new(()))
-    }
-}
-
-async fn monitor(preview: bool) -> (Arc<Recorder>, String) {
-    let recorder = Arc::new(Recorder {
-        preview,
-        ..Default::default()
-    });
-    recorder.types.lock().unwrap().insert(
-        format!("urn:pulumi:{STACK}::{PROJECT}::pulumi:pulumi:Stack::{PROJECT}-{STACK}"),
-        "pulumi:pulumi:Stack".into(),
-    );
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let address = listener.local_addr().unwrap().to_string();
-    let service = ResourceMonitorServer::from_arc(recorder.clone());
-    tokio::spawn(
-        tonic::transport::Server::builder()
-            .add_service(service)
-            .serve_with_incoming(TcpListenerStream::new(listener)),
-    );
-    (recorder, address)
-}
-
-fn stack_urn() -> String {
-    format!("urn:pulumi:{STACK}::{PROJECT}::pulumi:pulumi:Stack::{PROJECT}-{STACK}")
+async fn monitor(preview: bool) -> (Arc<Monitor>, String) {
+    let monitor = Arc::new(Monitor::new(preview));
+    let address = serve_monitor(monitor.clone()).await;
+    (monitor, address)
 }
 
 fn dns_block() -> Value {
@@ -228,19 +64,6 @@ fn request(address: &str, inputs: Value, preview: bool) -> rpc::ConstructRequest
         accepts_output_values: true,
         ..Default::default()
     }
-}
-
-fn registrations(recorder: &Recorder) -> Vec<rpc::RegisterResourceRequest> {
-    recorder
-        .calls
-        .lock()
-        .unwrap()
-        .iter()
-        .filter_map(|c| match c {
-            Call::Register(r) => Some(r.as_ref().clone()),
-            Call::Outputs(_) => None,
-        })
-        .collect()
 }
 
 #[tokio::test]
@@ -289,7 +112,7 @@ async fn construct_registers_component_then_children_then_outputs() {
     assert!(matches!(calls.last(), Some(Call::Outputs(o)) if o.urn == component_urn));
     assert_eq!(calls.len(), 4, "{calls:?}");
 
-    let children = registrations(&recorder);
+    let children = recorder.registered();
     let mut child_urns: Vec<String> = children[1..]
         .iter()
         .map(|c| recorder.urn(&c.parent, &c.r#type, &c.name))

@@ -19,9 +19,10 @@ use std::collections::{BTreeMap, VecDeque};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use dr_test_support::inventory::counts;
 use dr_test_support::{CallRecord, Emulator, Fault};
 use multiregion_dr::throttle::RateLimits;
-use reliability::{counts, objects, say, Driver, Kind};
+use reliability::{objects, say, Driver, Kind};
 
 /// The SDK's wait for an answer in these tests; the injected timeout holds the answer longer.
 const ATTEMPT_TIMEOUT: Duration = Duration::from_secs(2);

@@ -14,15 +14,8 @@ use multiregion_dr::context::{Backoff, Context};
 use multiregion_dr::progress::Reporter;
 
 pub fn config(emu: &Emulator, max_retries: u32) -> ProviderConfig {
-    let endpoints = emu
-        .endpoints_json()
-        .as_object()
-        .expect("endpoints are an object")
-        .iter()
-        .map(|(k, v)| (k.clone(), v.as_str().unwrap_or_default().to_string()))
-        .collect();
     ProviderConfig {
-        endpoints,
+        endpoints: emu.endpoints(),
         max_retries,
         ..ProviderConfig::default()
     }

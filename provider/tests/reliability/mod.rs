@@ -11,7 +11,7 @@ use std::io::Write;
 use std::sync::Arc;
 use std::time::Duration;
 
-use dr_test_support::Emulator;
+use dr_test_support::{inventory, Emulator};
 use multiregion_dr::aws::{ClientOptions, LazyClients};
 use multiregion_dr::config::ProviderConfig;
 use multiregion_dr::context::{Backoff, Context};
@@ -170,15 +170,8 @@ pub fn options(attempt_timeout: Duration, limits: RateLimits) -> ClientOptions {
 }
 
 pub fn config(emu: &Emulator, max_retries: u32) -> ProviderConfig {
-    let endpoints = emu
-        .endpoints_json()
-        .as_object()
-        .expect("endpoints are an object")
-        .iter()
-        .map(|(k, v)| (k.clone(), v.as_str().unwrap_or_default().to_string()))
-        .collect();
     ProviderConfig {
-        endpoints,
+        endpoints: emu.endpoints(),
         max_retries,
         default_tags: BTreeMap::from([("managed-by".to_string(), "multiregion-dr".to_string())]),
         ..ProviderConfig::default()
@@ -227,70 +220,9 @@ fn uuid_like() -> u128 {
         .unwrap_or_default()
 }
 
-/// Everything the emulator holds that a resource made, as `kind[@region] name`, sorted: the fixture
-/// zone and its SOA and NS records are left out.
+/// Everything the emulator holds that a resource made, the fixture zone left out.
 pub fn objects(inv: &Json) -> Vec<String> {
-    let mut out = Vec::new();
-    let list = |v: &Json| v.as_array().cloned().unwrap_or_default();
-    let s = |v: &Json, k: &str| v[k].as_str().unwrap_or_default().to_string();
-    for g in list(&inv["rds"]["global_clusters"]) {
-        out.push(format!("rds.global_cluster {}", s(&g, "id")));
-    }
-    for (key, kind) in [
-        ("clusters", "cluster"),
-        ("instances", "instance"),
-        ("cluster_snapshots", "cluster_snapshot"),
-    ] {
-        for c in list(&inv["rds"][key]) {
-            out.push(format!("rds.{kind}@{} {}", s(&c, "region"), s(&c, "id")));
-        }
-    }
-    for z in list(&inv["route53"]["hosted_zones"]) {
-        let zone = s(&z, "name");
-        let fixture = zone.trim_end_matches('.') == ZONE;
-        if !fixture {
-            out.push(format!("route53.zone {zone}"));
-        }
-        for r in list(&z["records"]) {
-            let ty = s(&r, "type");
-            if fixture && (ty == "SOA" || ty == "NS") {
-                continue;
-            }
-            out.push(format!(
-                "route53.record {} {ty} {}",
-                s(&r, "name"),
-                s(&r, "set_identifier")
-            ));
-        }
-    }
-    for h in list(&inv["route53"]["health_checks"]) {
-        out.push(format!("route53.health_check {}", s(&h, "id")));
-    }
-    for t in list(&inv["dynamodb"]["tables"]) {
-        out.push(format!(
-            "dynamodb.table@{} {}",
-            s(&t, "region"),
-            s(&t, "name")
-        ));
-    }
-    for b in list(&inv["s3"]["buckets"]) {
-        out.push(format!("s3.bucket@{} {}", s(&b, "region"), s(&b, "name")));
-    }
-    for r in list(&inv["iam"]["roles"]) {
-        out.push(format!("iam.role {}", s(&r, "name")));
-    }
-    out.sort();
-    out
-}
-
-/// How many objects of each kind (`kind[@region]`).
-pub fn counts(objects: &[String]) -> BTreeMap<String, usize> {
-    let mut out = BTreeMap::new();
-    for o in objects {
-        let kind = o.split(' ').next().unwrap_or_default().to_string();
-        *out.entry(kind).or_insert(0) += 1;
-    }
-    out
+    inventory::objects(inv, ZONE)
 }
 
 /// What the engine keeps of one resource.

@@ -5,7 +5,7 @@
 
 #![allow(dead_code)]
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 use std::io::Write;
 use std::sync::{Arc, Mutex};
 
@@ -22,8 +22,15 @@ pub fn figure(test: &str, line: &str) {
     let _ = writeln!(std::io::stderr(), "[figures] {test}: {line}");
 }
 
+pub const STACK: &str = "dev";
+pub const PROJECT: &str = "proj";
+
 pub fn urn(token: &str, name: &str) -> String {
-    format!("urn:pulumi:dev::proj::{token}::{name}")
+    format!("urn:pulumi:{STACK}::{PROJECT}::{token}::{name}")
+}
+
+pub fn stack_urn() -> String {
+    urn("pulumi:pulumi:Stack", &format!("{PROJECT}-{STACK}"))
 }
 
 pub fn json(v: serde_json::Value) -> Value {
@@ -34,12 +41,62 @@ pub fn strukt(v: &Value) -> prost_types::Struct {
     encode_struct(v)
 }
 
-/// A ResourceMonitor that accepts every registration as the engine would: URNs from type and name,
-/// `{}` for components, the inputs echoed (with unknowns in preview) for custom resources.
+#[derive(Debug, Clone)]
+pub enum Call {
+    Register(Box<rpc::RegisterResourceRequest>),
+    Outputs(rpc::RegisterResourceOutputsRequest),
+}
+
+/// A ResourceMonitor that answers as the engine does and records what it is sent: URNs built the
+/// engine's way (a child's type qualified by its parent's), `{}` for components, and for custom
+/// resources their inputs echoed with the outputs only AWS can tell (unknown in preview).
 #[derive(Default)]
 pub struct Monitor {
-    pub registered: Mutex<Vec<rpc::RegisterResourceRequest>>,
+    pub calls: Mutex<Vec<Call>>,
+    /// URN → type, to build children's qualified types as the engine does.
+    types: Mutex<HashMap<String, String>>,
     pub preview: bool,
+}
+
+impl Monitor {
+    /// A monitor for a program whose stack resource is registered already.
+    pub fn new(preview: bool) -> Monitor {
+        let monitor = Monitor {
+            preview,
+            ..Monitor::default()
+        };
+        monitor
+            .types
+            .lock()
+            .unwrap()
+            .insert(stack_urn(), "pulumi:pulumi:Stack".into());
+        monitor
+    }
+
+    /// Every RegisterResource request, in order.
+    pub fn registered(&self) -> Vec<rpc::RegisterResourceRequest> {
+        let calls = self.calls.lock().unwrap();
+        calls
+            .iter()
+            .filter_map(|c| match c {
+                Call::Register(r) => Some((**r).clone()),
+                Call::Outputs(_) => None,
+            })
+            .collect()
+    }
+
+    pub fn urn(&self, parent: &str, ty: &str, name: &str) -> String {
+        let types = self.types.lock().unwrap();
+        let qualified = match types.get(parent) {
+            Some(parent_type) if parent_type != "pulumi:pulumi:Stack" => {
+                // the parent's qualified type is the third `::` field of its URN
+                let parent_qualified = parent.split("::").nth(2).unwrap_or(parent_type);
+                format!("{parent_qualified}${ty}")
+            }
+            _ => ty.to_string(),
+        };
+        format!("urn:pulumi:{STACK}::{PROJECT}::{qualified}::{name}")
+    }
 }
 
 #[tonic::async_trait]
@@ -75,32 +132,51 @@ impl ResourceMonitor for Monitor {
         request: Request<rpc::RegisterResourceRequest>,
     ) -> Result<Response<rpc::RegisterResourceResponse>, Status> {
         let req = request.into_inner();
-        let urn = urn(&req.r#type, &req.name);
-        let mut object = if req.custom {
-            decode_opt(req.object.as_ref())
-        } else {
+        let urn = self.urn(&req.parent, &req.r#type, &req.name);
+        self.types
+            .lock()
+            .unwrap()
+            .insert(urn.clone(), req.r#type.clone());
+        self.calls
+            .lock()
+            .unwrap()
+            .push(Call::Register(Box::new(req.clone())));
+        let object = if !req.custom {
             Value::object::<_, String>([])
-        };
-        if let (true, Value::Object(map)) = (req.custom && self.preview, &mut object) {
-            map.insert("fqdn".into(), Value::Unknown(UnknownKind::String));
-        }
-        let id = if req.custom && !self.preview {
-            "id-1".to_string()
         } else {
-            String::new()
+            // a custom resource echoes its inputs plus the outputs only AWS can tell
+            let mut state = decode_opt(req.object.as_ref());
+            if let Value::Object(map) = &mut state {
+                let fqdn = if self.preview {
+                    Value::Unknown(UnknownKind::String)
+                } else {
+                    Value::string("api.example.com")
+                };
+                map.insert("fqdn".into(), fqdn);
+                map.insert("primaryRegion".into(), Value::string("us-east-1"));
+                map.insert("secondaryRegion".into(), Value::string("us-east-2"));
+            }
+            state
         };
-        self.registered.lock().unwrap().push(req);
         Ok(Response::new(rpc::RegisterResourceResponse {
             urn,
-            id,
+            id: if req.custom && !self.preview {
+                "id-1".into()
+            } else {
+                String::new()
+            },
             object: Some(encode_struct(&object)),
             ..Default::default()
         }))
     }
     async fn register_resource_outputs(
         &self,
-        _: Request<rpc::RegisterResourceOutputsRequest>,
+        request: Request<rpc::RegisterResourceOutputsRequest>,
     ) -> Result<Response<()>, Status> {
+        self.calls
+            .lock()
+            .unwrap()
+            .push(Call::Outputs(request.into_inner()));
         Ok(Response::new(()))
     }
     async fn register_stack_transform(

@@ -51,59 +51,9 @@ fn plugin_children(parent: u32) -> Vec<i32> {
     out
 }
 
-/// What a resource of the program made, by kind (`kind[@region]`), the fixture zone left out.
+/// What a resource of the program made, the fixture zone left out.
 fn objects(inv: &Json) -> Vec<String> {
-    let list = |v: &Json| v.as_array().cloned().unwrap_or_default();
-    let s = |v: &Json, k: &str| v[k].as_str().unwrap_or_default().to_string();
-    let mut out = Vec::new();
-    for g in list(&inv["rds"]["global_clusters"]) {
-        out.push(format!("rds.global_cluster {}", s(&g, "id")));
-    }
-    for (key, kind) in [("clusters", "cluster"), ("instances", "instance")] {
-        for c in list(&inv["rds"][key]) {
-            out.push(format!("rds.{kind}@{} {}", s(&c, "region"), s(&c, "id")));
-        }
-    }
-    // Automated backups belong to their cluster (and go with it); any other snapshot is an object.
-    for c in list(&inv["rds"]["cluster_snapshots"]) {
-        if s(&c, "type") != "automated" {
-            out.push(format!("rds.snapshot@{} {}", s(&c, "region"), s(&c, "id")));
-        }
-    }
-    for z in list(&inv["route53"]["hosted_zones"]) {
-        for r in list(&z["records"]) {
-            if !r["failover"].is_null() {
-                out.push(format!("route53.record {}", s(&r, "set_identifier")));
-            }
-        }
-    }
-    for h in list(&inv["route53"]["health_checks"]) {
-        out.push(format!("route53.health_check {}", s(&h, "id")));
-    }
-    for t in list(&inv["dynamodb"]["tables"]) {
-        out.push(format!(
-            "dynamodb.table@{} {}",
-            s(&t, "region"),
-            s(&t, "name")
-        ));
-    }
-    for b in list(&inv["s3"]["buckets"]) {
-        out.push(format!("s3.bucket@{} {}", s(&b, "region"), s(&b, "name")));
-    }
-    for r in list(&inv["iam"]["roles"]) {
-        out.push(format!("iam.role {}", s(&r, "name")));
-    }
-    out.sort();
-    out
-}
-
-fn count(objects: &[String]) -> std::collections::BTreeMap<String, usize> {
-    let mut out = std::collections::BTreeMap::new();
-    for o in objects {
-        *out.entry(o.split(' ').next().unwrap_or_default().to_string())
-            .or_insert(0) += 1;
-    }
-    out
+    dr_test_support::inventory::objects(inv, "example.com")
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -233,7 +183,7 @@ async fn a_plugin_killed_mid_create_converges_on_the_next_up_without_duplicates(
     .map(|(k, n)| (k.to_string(), n))
     .collect();
     assert_eq!(
-        count(&after_up),
+        dr_test_support::inventory::counts(&after_up),
         want,
         "exactly one of each object after the second up: {after_up:#?}"
     );

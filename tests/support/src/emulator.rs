@@ -376,6 +376,14 @@ impl Emulator {
         )
     }
 
+    /// The same as a map, the type the provider's configuration holds.
+    pub fn endpoints(&self) -> std::collections::BTreeMap<String, String> {
+        SERVICES
+            .iter()
+            .map(|s| (s.to_string(), self.endpoint.clone()))
+            .collect()
+    }
+
     /// Static test credentials, this endpoint, SDK retries off (a test sees every error).
     pub async fn sdk_config(&self, region: &str) -> SdkConfig {
         aws_config::defaults(BehaviorVersion::latest())
