@@ -88,7 +88,7 @@ MINIMUM = {
         ("cluster-p", "rds", "CreateDBCluster", P, ["global"], "the primary cluster, in the global cluster, with the master credentials"),
         ("writer", "rds", "DescribeGlobalClusters", P, ["cluster-p"],
          "a secondary is refused until the primary is the global writer (aws-dr.md 1.2)"),
-        ("instance-p", "rds", "CreateDBInstance", P, ["cluster-p"], "asked for while the cluster is creating, as AWS's CLI walkthrough does (refused: wait for the cluster, ask again)"),
+        ("instance-p", "rds", "CreateDBInstance", P, ["cluster-p"], "asked for while the cluster is creating (refused: wait for the cluster, ask again)"),
         ("cluster-s", "rds", "CreateDBCluster", S, ["writer"], "the secondary cluster, without credentials or database name (refused while the primary is creating: wait for it, ask again)"),
         ("instance-s", "rds", "CreateDBInstance", S, ["cluster-s"], "the secondary's reader"),
         ("available-p", "rds", "DescribeDBInstances", P, ["instance-p"], "wait until the writer instance is available"),

@@ -169,7 +169,10 @@ def fanout(latency_ms: int, rounds: int, profile: str) -> None:
                     json.dumps(ops["outputs_differ"])[:400])
             for op in ("create", "delete"):
                 per_op[(resource, op)].append(ops[op])
-    for (resource, op), runs in sorted(per_op.items()):
+    for (key, op), runs in sorted(per_op.items()):
+        # `X+budget`: the same operation with the client-side request budget the plugin ships
+        # (Route 53 4/s, burst 3, ...); the fan-out figure itself is taken with it lifted.
+        resource, budgeted = key.removesuffix("+budget"), key.endswith("+budget")
         declared = minimum.MINIMUM[(resource, op)]
         ratios, walls, paths, hops = [], [], [], []
         for r in runs:
@@ -182,10 +185,12 @@ def fanout(latency_ms: int, rounds: int, profile: str) -> None:
             hops.extend(hop.values())
         made = len(runs[0]["calls"])
         ratio = statistics.median(ratios)
-        row(f"2 {resource} {op}: wall / critical path",
-            f"{statistics.median(walls):.3f} s / {statistics.median(paths):.3f} s ({minimum.chain_length(declared)} calls deep, "
-            f"{statistics.median(hops) * 1000 if hops else 0:.0f} ms a call beyond the emulator's) = {ratio:.2f}",
-            "<= 1.15", ratio <= 1.15)
+        measured = (f"{statistics.median(walls):.3f} s / {statistics.median(paths):.3f} s ({minimum.chain_length(declared)} calls deep, "
+                    f"{statistics.median(hops) * 1000 if hops else 0:.0f} ms a call beyond the emulator's) = {ratio:.2f}")
+        if budgeted:
+            row(f"2b {resource} {op}: wall / critical path with the shipped request budget", measured, "(reported)", None)
+            continue
+        row(f"2 {resource} {op}: wall / critical path", measured, "<= 1.15", ratio <= 1.15)
         extra = sorted(extra_calls(declared, runs[0]["calls"]))
         row(f"4 {resource} {op}: AWS calls", f"{made} vs minimum {len(declared)}" + (f" (+ {', '.join(extra)})" if extra else ""),
             "equal", made == len(declared))

@@ -15,7 +15,7 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use dr_test_support::{Emulator, Latency};
-use multiregion_dr::aws::LazyClients;
+use multiregion_dr::aws::{ClientOptions, LazyClients};
 use multiregion_dr::config::ProviderConfig;
 use multiregion_dr::context::Context;
 use multiregion_dr::progress::Reporter;
@@ -24,6 +24,7 @@ use multiregion_dr::resources::global_database::GlobalDatabase;
 use multiregion_dr::resources::global_table::GlobalTable;
 use multiregion_dr::resources::replicated_bucket::ReplicatedBucket;
 use multiregion_dr::resources::{CheckRequest, Resource};
+use multiregion_dr::throttle::RateLimits;
 use multiregion_dr::value::Value;
 use serde_json::{json, Value as Json};
 
@@ -164,10 +165,20 @@ async fn calibrate(emu: &Emulator, resource: &str) -> Json {
     )
 }
 
-async fn run(emu: &Emulator, name: &str, resource: &dyn Resource, news: &Json) -> Json {
+async fn run(
+    emu: &Emulator,
+    name: &str,
+    resource: &dyn Resource,
+    news: &Json,
+    budget: RateLimits,
+) -> Json {
+    let options = ClientOptions {
+        rate_limits: budget,
+        ..ClientOptions::default()
+    };
     let ctx = Context::new(
         Arc::new(config(emu)),
-        Arc::new(LazyClients::default()),
+        Arc::new(LazyClients::with_options(options)),
         Reporter::silent(),
     );
     // The clients are built once per plugin process; that is not part of any one operation.
@@ -258,8 +269,16 @@ async fn main() {
             continue;
         }
         // A first round, not measured, lets the emulator load its model of each service: moto
-        // imports a service's backend on its first call, which AWS has no counterpart of.
-        for measured in [false, true] {
+        // imports a service's backend on its first call, which AWS has no counterpart of. Then
+        // the operation with the client-side request budget lifted (the fan-out figure: what
+        // concurrency gives), and with the budget the plugin ships (what a user sees).
+        let rounds = [
+            (None, RateLimits::none()),
+            (Some(name.to_string()), RateLimits::none()),
+            (Some(format!("{name}+budget")), RateLimits::aws_published()),
+        ];
+        for (key, budget) in rounds {
+            let measured = key.is_some();
             emu.reset().await;
             if name == "DnsFailover" {
                 emu.route53()
@@ -278,9 +297,9 @@ async fn main() {
                 })
                 .await;
             }
-            let result = run(&emu, name, resource.as_ref(), &news).await;
-            if measured {
-                results.insert(name.to_string(), result);
+            let result = run(&emu, name, resource.as_ref(), &news, budget).await;
+            if let Some(key) = key {
+                results.insert(key, result);
             }
         }
     }

@@ -194,8 +194,8 @@ pub async fn wait_writer(
 }
 
 /// Runs `attempt`, and once more after `side`'s cluster is available should AWS refuse it for that
-/// cluster's state. The fast path asks before the cluster is available (AWS's own CLI walkthrough
-/// creates an instance right after its cluster); this keeps it correct where AWS insists on waiting.
+/// cluster's state. The fast path asks before the cluster is available, which AWS is not documented
+/// to refuse; this keeps it correct where AWS insists on waiting.
 pub async fn once_available<T, F, Fut>(ctx: &Context, side: &Side, attempt: F) -> Result<T>
 where
     F: Fn() -> Fut,
