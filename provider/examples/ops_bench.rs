@@ -258,9 +258,7 @@ async fn main() {
         .map(|v| v.parse().expect("--latency-ms N"))
         .unwrap_or(100);
     let only = flag("--only");
-    std::env::set_var("AWS_ACCESS_KEY_ID", "bench");
-    std::env::set_var("AWS_SECRET_ACCESS_KEY", "bench");
-    std::env::set_var("AWS_EC2_METADATA_DISABLED", "true");
+    dr_test_support::static_credentials();
 
     let emu = Emulator::start().await;
     let mut results = serde_json::Map::new();

@@ -82,9 +82,10 @@ async fn calls_in(emu: &Emulator, operation: &str) -> Vec<String> {
         .collect()
 }
 
-fn refusal(err: ResourceError) -> String {
-    match err {
-        ResourceError::Failed(e) => e.to_string(),
+/// The text of an update that must be refused; a refusal changes nothing and keeps no partial state.
+async fn refused_update(c: &Context, olds: &Value, news: &Value) -> String {
+    match GlobalDatabase.update(c, "orders", olds, news).await {
+        Err(ResourceError::Failed(e)) => e.to_string(),
         other => panic!("a refusal changes nothing and keeps no partial state: {other:?}"),
     }
 }
@@ -182,12 +183,7 @@ async fn failover_with_allow_data_loss_calls_the_target_region_and_names_the_los
 
     // Failing back as a switchover is refused while the old primary resynchronizes.
     let v3 = with(&v1, json!({"activeRegion": "primary"}));
-    let msg = refusal(
-        GlobalDatabase
-            .update(&c, "orders", &s3, &v3)
-            .await
-            .unwrap_err(),
-    );
+    let msg = refused_update(&c, &s3, &v3).await;
     assert!(msg.contains("membersSynchronized (us-east-1)"), "{msg}");
     assert!(msg.contains("pending-resync"), "{msg}");
     assert!(calls_in(&emu, "SwitchoverGlobalCluster").await.is_empty());
@@ -201,12 +197,7 @@ async fn without_allow_data_loss_a_dead_writer_region_refuses_and_says_how_to_fa
     emu.inject_fault(Fault::server_error("rds", "").region(P).every())
         .await;
     let v2 = with(&v1, json!({"activeRegion": "secondary"}));
-    let msg = refusal(
-        GlobalDatabase
-            .update(&c, "orders", &s1, &v2)
-            .await
-            .unwrap_err(),
-    );
+    let msg = refused_update(&c, &s1, &v2).await;
     assert!(msg.contains("clustersAvailable (us-east-1)"), "{msg}");
     assert!(msg.contains("allowDataLoss: true"), "{msg}");
     assert!(msg.contains("nothing was changed"), "{msg}");
@@ -223,12 +214,7 @@ async fn the_preflight_refuses_each_rule_with_a_clear_reason() {
     // targetHasInstance: a headless secondary.
     let (v1, s1) = created(&c, json!({"secondary": {"instanceCount": 0}})).await;
     let v2 = with(&v1, json!({"activeRegion": "secondary"}));
-    let msg = refusal(
-        GlobalDatabase
-            .update(&c, "orders", &s1, &v2)
-            .await
-            .unwrap_err(),
-    );
+    let msg = refused_update(&c, &s1, &v2).await;
     assert!(msg.contains("targetHasInstance (us-east-2)"), "{msg}");
     assert!(msg.contains("headless"), "{msg}");
     GlobalDatabase.delete(&c, "orders", &s1).await.unwrap();
@@ -257,12 +243,7 @@ async fn the_preflight_refuses_each_rule_with_a_clear_reason() {
         .send()
         .await
         .unwrap();
-    let msg = refusal(
-        GlobalDatabase
-            .update(&c, "orders", &s1, &v2)
-            .await
-            .unwrap_err(),
-    );
+    let msg = refused_update(&c, &s1, &v2).await;
     assert!(msg.contains("replicationLag (us-east-2)"), "{msg}");
     assert!(msg.contains("120.0 s, over the 30 s allowed"), "{msg}");
     // A larger limit lets the same lag through.
@@ -286,12 +267,7 @@ async fn the_preflight_refuses_each_rule_with_a_clear_reason() {
         .await
         .unwrap();
     let back = with(&patient, json!({"activeRegion": "primary"}));
-    let msg = refusal(
-        GlobalDatabase
-            .update(&c, "orders", &moved, &back)
-            .await
-            .unwrap_err(),
-    );
+    let msg = refused_update(&c, &moved, &back).await;
     assert!(msg.contains("engineVersionsMatch"), "{msg}");
     assert!(msg.contains("16.6 in us-east-1"), "{msg}");
 
@@ -314,12 +290,7 @@ async fn the_preflight_refuses_each_rule_with_a_clear_reason() {
         .send()
         .await
         .unwrap();
-    let msg = refusal(
-        GlobalDatabase
-            .update(&c, "orders", &moved, &back)
-            .await
-            .unwrap_err(),
-    );
+    let msg = refused_update(&c, &moved, &back).await;
     assert!(msg.contains("clustersAvailable (us-east-2)"), "{msg}");
     assert!(msg.contains("is modifying"), "{msg}");
     assert!(

@@ -454,7 +454,7 @@ fn print_matrix(outcomes: &[Outcome], wall: Duration) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn every_write_call_failing_once_converges_without_orphans_or_duplicates() {
-    reliability::credentials();
+    dr_test_support::static_credentials();
     let only = std::env::var("DR_FAULT_MATRIX_ONLY").unwrap_or_default();
     let started = Instant::now();
     let n = workers();

@@ -750,12 +750,7 @@ impl Fuzz {
                         ..Default::default()
                     }))
                     .await;
-                judge(reply, |r| {
-                    r.properties
-                        .as_ref()
-                        .map(|_| "ok")
-                        .ok_or_else(|| "Create preview returned no properties".to_string())
-                })
+                judge(reply, |r| answered(&r.properties, "Create preview"))
             }
             Op::UpdatePreview => {
                 let reply = s
@@ -771,12 +766,7 @@ impl Fuzz {
                         ..Default::default()
                     }))
                     .await;
-                judge(reply, |r| {
-                    r.properties
-                        .as_ref()
-                        .map(|_| "ok")
-                        .ok_or_else(|| "Update preview returned no properties".to_string())
-                })
+                judge(reply, |r| answered(&r.properties, "Update preview"))
             }
             Op::Construct => {
                 let component = if rng.chance(30) {
@@ -882,10 +872,7 @@ async fn random_inputs_get_clean_answers_from_every_rpc() {
         PANICS.fetch_add(1, Ordering::SeqCst);
         previous(info);
     }));
-    // No credential lookup may leave the machine.
-    std::env::set_var("AWS_ACCESS_KEY_ID", "fuzz");
-    std::env::set_var("AWS_SECRET_ACCESS_KEY", "fuzz");
-    std::env::set_var("AWS_EC2_METADATA_DISABLED", "true");
+    dr_test_support::static_credentials();
 
     let seed = std::env::var("DR_FUZZ_SEED")
         .ok()
@@ -983,4 +970,12 @@ async fn random_inputs_get_clean_answers_from_every_rpc() {
             "{op:?} never failed"
         );
     }
+}
+
+/// A preview must answer with properties, even when they are all unknown.
+fn answered(properties: &Option<prost_types::Struct>, what: &str) -> Result<&'static str, String> {
+    properties
+        .as_ref()
+        .map(|_| "ok")
+        .ok_or_else(|| format!("{what} returned no properties"))
 }

@@ -131,9 +131,7 @@ async fn the_master_password_never_leaves_a_secret() {
         .with_ansi(false)
         .with_writer(|| Traces)
         .init();
-    std::env::set_var("AWS_ACCESS_KEY_ID", "test");
-    std::env::set_var("AWS_SECRET_ACCESS_KEY", "test");
-    std::env::set_var("AWS_EC2_METADATA_DISABLED", "true");
+    dr_test_support::static_credentials();
 
     let emu = Emulator::start().await;
     let engine = Arc::new(EngineLog::default());

@@ -159,7 +159,7 @@ fn print(title: &str, f: &Figures) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn fifty_of_each_kind_at_aws_rates_all_succeed_with_few_throttles() {
-    reliability::credentials();
+    dr_test_support::static_credentials();
     // One run after the other, each against its own emulator (its own AWS account), the limited run
     // first: the SDK's retry quota is shared per service within a process, and the unlimited run
     // spends it.

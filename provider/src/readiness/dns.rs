@@ -98,15 +98,16 @@ async fn health_check(
             .map_err(|e| error::aws(ROUTE53_REGION, "GetHealthCheckStatus", e))
     });
     let (config, status) = futures::join!(api::get_check(ctx, r53, id), status);
+    let missing = || {
+        Ok(Check::fail(
+            HEALTH_CHECK,
+            Some(region),
+            format!("health check {id} does not exist (NoSuchHealthCheck)"),
+        ))
+    };
     let config = match config {
         Ok(Some(hc)) => hc,
-        Ok(None) => {
-            return Ok(Check::fail(
-                HEALTH_CHECK,
-                Some(region),
-                format!("health check {id} does not exist (NoSuchHealthCheck)"),
-            ))
-        }
+        Ok(None) => return missing(),
         Err(e) => {
             return unjudged(
                 HEALTH_CHECK,
@@ -132,13 +133,7 @@ async fn health_check(
                     .to_string(),
             })
             .collect::<Vec<_>>(),
-        Err(e) if e.is_code("NoSuchHealthCheck") => {
-            return Ok(Check::fail(
-                HEALTH_CHECK,
-                Some(region),
-                format!("health check {id} does not exist (NoSuchHealthCheck)"),
-            ))
-        }
+        Err(e) if e.is_code("NoSuchHealthCheck") => return missing(),
         Err(e) => {
             return unjudged(
                 HEALTH_CHECK,

@@ -22,10 +22,7 @@ pub fn config(emu: &Emulator, max_retries: u32) -> ProviderConfig {
 }
 
 pub fn context(config: ProviderConfig) -> Context {
-    // The emulator checks SigV4 signatures' shape, not their keys; every test sets the same values.
-    std::env::set_var("AWS_ACCESS_KEY_ID", "test");
-    std::env::set_var("AWS_SECRET_ACCESS_KEY", "test");
-    std::env::set_var("AWS_REGION", "us-east-1");
+    dr_test_support::static_credentials();
     let mut c = Context::new(
         Arc::new(config),
         Arc::new(LazyClients::default()),

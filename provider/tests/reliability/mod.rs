@@ -178,13 +178,6 @@ pub fn config(emu: &Emulator, max_retries: u32) -> ProviderConfig {
     }
 }
 
-/// Static credentials for the emulator; set once, before any client is built.
-pub fn credentials() {
-    std::env::set_var("AWS_ACCESS_KEY_ID", "test");
-    std::env::set_var("AWS_SECRET_ACCESS_KEY", "test");
-    std::env::set_var("AWS_REGION", "us-east-1");
-}
-
 /// A context of its own provider configuration (its own clients and rate limiter).
 pub fn context(emu: &Emulator, max_retries: u32, options: ClientOptions) -> Context {
     let mut c = Context::new(

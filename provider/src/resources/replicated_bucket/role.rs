@@ -308,33 +308,8 @@ async fn sync_tags(
 pub async fn delete_known(ctx: &Context, spec: &Spec) -> Result<()> {
     let iam = &ctx.aws().await.iam;
     let name = spec.role_name();
-    let gone = |e: ProviderError| match e.is_code("NoSuchEntity") {
-        true => Ok(()),
-        false => Err(e),
-    };
-    ctx.call("deleting a role policy", async {
-        iam.delete_role_policy()
-            .role_name(&name)
-            .policy_name(POLICY_NAME)
-            .send()
-            .await
-            .map(|_| ())
-            .map_err(|e| aws(IAM_REGION, "DeleteRolePolicy", e))
-    })
-    .await
-    .or_else(gone)?;
-    let deleted = ctx
-        .call("deleting the replication role", async {
-            iam.delete_role()
-                .role_name(&name)
-                .send()
-                .await
-                .map(|_| ())
-                .map_err(|e| aws(IAM_REGION, "DeleteRole", e))
-        })
-        .await
-        .or_else(gone);
-    match deleted {
+    delete_inline_policy(ctx, iam, &name, POLICY_NAME).await?;
+    match delete_role(ctx, iam, &name).await {
         Err(e) if e.is_code("DeleteConflict") => {
             delete(ctx, spec, spec.given_role_arn.as_deref()).await
         }
@@ -361,13 +336,6 @@ pub async fn delete(ctx: &Context, spec: &Spec, in_use: Option<&str>) -> Result<
         ));
         return Ok(());
     }
-    let gone = |e: ProviderError| {
-        if e.is_code("NoSuchEntity") {
-            Ok(())
-        } else {
-            Err(e)
-        }
-    };
     let inline = ctx
         .call("listing the role's policies", async {
             iam.list_role_policies()
@@ -378,17 +346,7 @@ pub async fn delete(ctx: &Context, spec: &Spec, in_use: Option<&str>) -> Result<
         })
         .await?;
     for policy in inline.policy_names() {
-        ctx.call("deleting a role policy", async {
-            iam.delete_role_policy()
-                .role_name(&name)
-                .policy_name(policy)
-                .send()
-                .await
-                .map(|_| ())
-                .map_err(|e| aws(IAM_REGION, "DeleteRolePolicy", e))
-        })
-        .await
-        .or_else(gone)?;
+        delete_inline_policy(ctx, iam, &name, policy).await?;
     }
     let attached = ctx
         .call("listing the role's attached policies", async {
@@ -411,18 +369,49 @@ pub async fn delete(ctx: &Context, spec: &Spec, in_use: Option<&str>) -> Result<
                 .map_err(|e| aws(IAM_REGION, "DetachRolePolicy", e))
         })
         .await
-        .or_else(gone)?;
+        .or_else(already_gone)?;
     }
+    delete_role(ctx, iam, &name).await
+}
+
+/// IAM's answer for what a delete finds already gone.
+fn already_gone(e: ProviderError) -> Result<()> {
+    match e.is_code("NoSuchEntity") {
+        true => Ok(()),
+        false => Err(e),
+    }
+}
+
+async fn delete_inline_policy(
+    ctx: &Context,
+    iam: &aws_sdk_iam::Client,
+    role: &str,
+    policy: &str,
+) -> Result<()> {
+    ctx.call("deleting a role policy", async {
+        iam.delete_role_policy()
+            .role_name(role)
+            .policy_name(policy)
+            .send()
+            .await
+            .map(|_| ())
+            .map_err(|e| aws(IAM_REGION, "DeleteRolePolicy", e))
+    })
+    .await
+    .or_else(already_gone)
+}
+
+async fn delete_role(ctx: &Context, iam: &aws_sdk_iam::Client, role: &str) -> Result<()> {
     ctx.call("deleting the replication role", async {
         iam.delete_role()
-            .role_name(&name)
+            .role_name(role)
             .send()
             .await
             .map(|_| ())
             .map_err(|e| aws(IAM_REGION, "DeleteRole", e))
     })
     .await
-    .or_else(gone)
+    .or_else(already_gone)
 }
 
 #[cfg(test)]
