@@ -1,12 +1,12 @@
 # One command for the demo, one for every test. Both install what they need on a fresh clone:
-# a Python venv with pinned packages (tests/requirements.txt), npm packages (pinned by lock files)
-# and the cargo build.
+# a Python venv with pinned packages (tests/requirements.txt), npm packages (pinned by lock files),
+# the cargo build, and the Pulumi CLI built from Pulumi's Go modules (tools/pulumi, pinned by go.sum).
 
 VENV   := .venv
 PY     := $(VENV)/bin/python
 export CARGO_TERM_COLOR := never
 
-.PHONY: all build release venv test lint test-rust test-python test-sdk test-e2e examples sdk demo drill bench clean
+.PHONY: all build release venv cli test lint test-rust test-python test-sdk test-e2e examples sdk demo drill bench clean
 
 all: build
 
@@ -17,6 +17,10 @@ $(VENV)/.installed: tests/requirements.txt
 	touch $@
 
 venv: $(VENV)/.installed
+
+# The Pulumi CLI at the release tools/pulumi/go.mod pins, built once per machine into .cache/ (ignored).
+cli:
+	@bash tools/pulumi/build.sh >/dev/null
 
 build:
 	cargo build --workspace --all-targets
@@ -43,28 +47,28 @@ test-python: venv build
 test-sdk: venv
 	bash tests/sdk/run.sh
 
-# The examples through preview, up, a changed up, refresh and destroy, driven by the stand-in engine.
-test-e2e: venv build examples
+# The examples and the engine-only behaviours (faults, kills, signals, import, drift) on the real Pulumi CLI.
+test-e2e: venv build examples cli
 	$(PY) -m pytest -q tests/e2e
 
 # The Node.js SDK compiled into sdk/nodejs/bin, the examples' npm packages, the Python SDK in the venv.
 examples: venv
 	bash tests/e2e/prepare.sh
 
-# test-sdk first: it installs the npm packages and the Python SDK that the engine and e2e tests run programs with.
+# test-sdk first: it installs the npm packages and the Python SDK that the e2e tests run programs with.
 test: lint test-sdk test-rust test-python test-e2e
 	@echo "all test suites passed"
 
-demo: venv build examples
+demo: venv build examples cli
 	$(PY) tests/demo/demo.py
 
 # A switchover to the secondary and back against the emulator, printing each phase and the RTO.
-drill: venv build examples
+drill: venv build examples cli
 	$(PY) tests/drill/drill.py
 
 # The figures of docs/performance.md, side by side, on the release build (not part of `make test`;
 # a few minutes). `$(PY) bench/run.py --quick` is a shorter run.
-bench: venv build examples
+bench: venv build examples cli
 	cargo build --release -p pulumi-resource-multiregion-dr --bins --example ops_bench
 	$(PY) bench/run.py
 

@@ -4,8 +4,9 @@ and, when it exits, writes what the kernel accounted for it: peak resident memor
 
     PLUGIN_USAGE_OUT=usage.json PLUGIN_USAGE_BINARY=path/to/plugin plugin_usage.py <engine's argv>
 
-bench/run.py passes this script to dr-engine as `--plugin`. SIGINT and SIGTERM are passed on to the
-plugin, so it shuts down as it would under the engine.
+bench/run.py puts a shell script that execs this one where the Pulumi CLI looks for the plugin (Pulumi.yaml
+`plugins.providers`). SIGINT and SIGTERM are passed on to the plugin, so it shuts down as it would under
+the engine.
 """
 
 import json

@@ -29,6 +29,7 @@ from collections import defaultdict
 HERE = pathlib.Path(__file__).resolve().parent
 REPO = HERE.parent
 sys.path.insert(0, str(HERE))
+sys.path.insert(0, str(REPO / "tests" / "e2e"))
 
 import minimum  # noqa: E402
 
@@ -272,42 +273,50 @@ def hosted_zone(emu: EmulatorProcess, name: str) -> None:
 
 def engine_run(emu: EmulatorProcess, workdir: pathlib.Path, plugin: str, operation: str, count: int,
                parallel: int) -> dict:
-    usage = workdir / f"{operation}-usage.json"
-    summary = workdir / f"{operation}-summary.json"
-    args = [str(TARGET / "debug" / "dr-engine"), operation, "--cwd", str(workdir), "--stack", "dev",
-            "--plugin", str(HERE / "plugin_usage.py"), "--python", PYTHON, "--parallel", str(parallel),
-            "--summary", str(summary),
-            "--config", f"multiregion-dr:endpoints={emu.endpoints()}", "--config", "multiregion-dr:maxRetries=5",
-            "--config", f"dr-scale:count={count}", "--secret-config", "dr-scale:dbPassword=bench-Sup3r-secret"]
-    env = {**os.environ, **CREDENTIALS, **PROGRAM_ENV, "PLUGIN_USAGE_BINARY": plugin, "PLUGIN_USAGE_OUT": str(usage)}
+    """`pulumi <operation>` of the scale program on the real CLI (tests/e2e/harness.py runs it), the plugin
+    found through a folder whose pulumi-resource-multiregion-dr is plugin_usage.py wrapping `plugin`, so the
+    kernel's accounting of the plugin process is recorded."""
+    from harness import Emulator, Stack
+
+    usage = workdir.parent / f"{workdir.name}-{operation}-usage.json"
+    wrapper_dir = workdir.parent / f"{workdir.name}-plugin"
+    wrapper_dir.mkdir(exist_ok=True)
+    wrapper = wrapper_dir / "pulumi-resource-multiregion-dr"
+    wrapper.write_text(f'#!/bin/sh\nexec "{PYTHON}" "{HERE / "plugin_usage.py"}" "$@"\n')
+    wrapper.chmod(0o755)
+    os.environ.update({**CREDENTIALS, **PROGRAM_ENV, "PLUGIN_USAGE_BINARY": plugin, "PLUGIN_USAGE_OUT": str(usage)})
+    stack = Stack(workdir=workdir, emulator=Emulator(emu.url), plugin_dir=wrapper_dir,
+                  config={"multiregion-dr:endpoints": emu.endpoints(), "multiregion-dr:maxRetries": "5",
+                          "dr-scale:count": str(count)},
+                  secrets={"dr-scale:dbPassword": "bench-Sup3r-secret"})
     started = time.monotonic()
-    proc = subprocess.run(args, capture_output=True, text=True, env=env, timeout=1800)
+    run = stack.run(operation, "--parallel", str(parallel), timeout=1800)
     wall = time.monotonic() - started
-    if proc.returncode != 0:
-        raise RuntimeError(f"dr-engine {operation} at {count}: exit {proc.returncode}\n{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}")
+    if not run.ok:
+        raise RuntimeError(f"pulumi {operation} at {count}: {run.describe()}")
     result = json.loads(usage.read_text())
     result["engine_wall_s"] = wall
-    result["steps"] = len(json.loads(summary.read_text())["steps"])
+    result["steps"] = len(run.steps)
     return result
 
 
 def scale(plugin: str, sizes: list[int], parallel: int) -> None:
-    print(f"[5] {', '.join(map(str, sizes))} MultiRegionDR components (all four blocks) through dr-engine up, --parallel {parallel}", flush=True)
+    print(f"[5] {', '.join(map(str, sizes))} MultiRegionDR components (all four blocks) through pulumi up, --parallel {parallel}", flush=True)
     emu = EmulatorProcess()
     measured = {}
     try:
         for n in sizes:
             emu.control("POST", "reset")
             hosted_zone(emu, "scale.example.com")
-            workdir = pathlib.Path(tempfile.mkdtemp(prefix=f"bench-scale-{n}-"))
-            for f in ("Pulumi.yaml", "__main__.py"):
-                shutil.copy(HERE / "scale" / f, workdir / f)
+            scratch = pathlib.Path(tempfile.mkdtemp(prefix=f"bench-scale-{n}-"))
+            workdir = scratch / "program"
+            shutil.copytree(HERE / "scale", workdir)
             up = engine_run(emu, workdir, plugin, "up", n, parallel)
             measured[n] = up
             cpu = up["user_s"] + up["system_s"]
             print(f"    N={n}: {up['steps']} steps, engine wall {up['engine_wall_s']:.1f} s, plugin peak RSS "
                   f"{up['max_rss_kib'] / 1024:.1f} MiB, plugin CPU {cpu:.2f} s ({cpu / n * 1000:.0f} ms per component)", flush=True)
-            shutil.rmtree(workdir, ignore_errors=True)
+            shutil.rmtree(scratch, ignore_errors=True)
     finally:
         emu.stop()
     biggest = max(sizes)
@@ -326,7 +335,7 @@ def scale(plugin: str, sizes: list[int], parallel: int) -> None:
         mem = {n: m["max_rss_kib"] / 1024 for n, m in measured.items()}
         row(f"5d peak memory at {a}/{b}/{c}", " / ".join(f"{mem[n]:.1f}" for n in (a, b, c)) + " MiB", "-", None)
         walls = {n: m["engine_wall_s"] for n, m in measured.items()}
-        row(f"5e dr-engine up wall time at {a}/{b}/{c}", " / ".join(f"{walls[n]:.0f}" for n in (a, b, c)) + " s", "-", None)
+        row(f"5e pulumi up wall time at {a}/{b}/{c}", " / ".join(f"{walls[n]:.0f}" for n in (a, b, c)) + " s", "-", None)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -364,7 +373,7 @@ def main() -> int:
                     help="which build of the plugin and of the ops bench (default: release when built)")
     ap.add_argument("--only", default="startup,fanout,wait,scale,progress")
     ap.add_argument("--sizes", help="component counts for the scale figure (default 10,50,100; quick 10,30,50)")
-    ap.add_argument("--parallel", type=int, default=16, help="dr-engine --parallel for the scale figure")
+    ap.add_argument("--parallel", type=int, default=16, help="pulumi up --parallel for the scale figure")
     ap.add_argument("--json", help="also write the table here")
     ap.add_argument("--minimum-markdown", action="store_true",
                     help="print bench/minimum.py as the Markdown tables of docs/performance.md, and exit")

@@ -21,22 +21,7 @@ import time
 REPO = pathlib.Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO / "tests" / "e2e"))
 
-from harness import PRIMARY, SECONDARY, SERVE, Emulator, example_stack  # noqa: E402
-
-
-def start_emulator() -> tuple[subprocess.Popen, Emulator]:
-    proc = subprocess.Popen([str(SERVE)], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
-                            start_new_session=True)
-    url = proc.stdout.readline().strip() if proc.stdout else ""
-    if not url.startswith("http://"):
-        raise SystemExit(f"the emulator did not start (got {url!r})")
-    emu = Emulator(url)
-    deadline = time.time() + 60
-    while not emu.control("GET", "ping")["ready"]:
-        if time.time() > deadline:
-            raise SystemExit("the emulator never became ready")
-        time.sleep(0.05)
-    return proc, emu
+from harness import PRIMARY, SECONDARY, example_stack, pulumi_cli, start_emulator, stop  # noqa: E402
 
 
 def epoch(stamp: str) -> float:
@@ -69,6 +54,8 @@ def main() -> int:
                         help="how long the emulator's switchover takes (default 8)")
     args = parser.parse_args()
     proc, emu = start_emulator()
+    cli = pulumi_cli()
+    print(subprocess.run([str(cli), "version"], capture_output=True, text=True).stdout.strip(), f"({cli})")
     try:
         with tempfile.TemporaryDirectory(prefix="dr-drill-") as tmp:
             stack = example_stack(emu, pathlib.Path(tmp), "python")
@@ -102,11 +89,7 @@ def main() -> int:
                   f"with an emulated {args.switchover_seconds:.0f}s switchover; everything destroyed")
             return 0
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        stop(proc)
 
 
 if __name__ == "__main__":

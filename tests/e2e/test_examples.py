@@ -1,6 +1,6 @@
-"""The examples, run as users run them (`pulumi preview`, `up`, a changed `up`, `refresh`, `destroy`),
-through the stand-in engine with the real Pulumi SDKs, against the AWS emulator. After each step the
-emulator is checked in both regions."""
+"""The examples, run as users run them (`pulumi preview`, `up`, an unchanged `up`, a changed `up`,
+`refresh`, `destroy`) by the real Pulumi CLI with the real Pulumi SDKs, against the AWS emulator. After
+each step the emulator is checked in both regions, and the state is read with `pulumi stack export`."""
 
 from __future__ import annotations
 
@@ -9,17 +9,16 @@ import re
 
 import pytest
 
-from harness import DB_PASSWORD, PRIMARY, SECONDARY, Emulator, Run, Stack, example_stack
+from harness import DB_PASSWORD, PRIMARY, SECONDARY, UNKNOWN, Emulator, Run, example_stack, plain_occurrences
 
 LANGUAGES = ["typescript", "python"]
-UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"
 COMPONENT = "multiregion-dr:index:MultiRegionDR"
 CHILDREN = [f"multiregion-dr:index:{t}" for t in ("DnsFailover", "GlobalDatabase", "GlobalTable", "ReplicatedBucket")]
 EVERYTHING = sorted([COMPONENT, *CHILDREN])
 
 
 def ok(run: Run) -> Run:
-    assert run.code == 0 and run.summary.get("ok") is True, run.describe()
+    assert run.ok, run.describe()
     return run
 
 
@@ -71,27 +70,11 @@ def assert_nothing_left(emu: Emulator) -> None:
     assert all(not v for v in leftovers.values()), f"left in AWS after destroy: {json.dumps(leftovers, indent=1)}"
 
 
-SECRET_SIG = ("4dabf18193072939515e22adb298388d", "1b47061264138c4ac30d75fd1eb44270")
-
-
-def plain_occurrences(value: object, needle: str, path: str = "") -> list[str]:
-    """The paths where `needle` appears outside a secret envelope."""
-    if isinstance(value, dict):
-        if value.get(SECRET_SIG[0]) == SECRET_SIG[1]:
-            return []
-        return [p for k, v in value.items() for p in plain_occurrences(v, needle, f"{path}.{k}")]
-    if isinstance(value, list):
-        return [p for i, v in enumerate(value) for p in plain_occurrences(v, needle, f"{path}[{i}]")]
-    return [path] if isinstance(value, str) and needle in value else []
-
-
-def state_text(stack: Stack) -> str:
-    return (stack.workdir / ".dr-engine" / "dev.json").read_text()
-
-
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_example_lifecycle(emulator: Emulator, tmp_path, language: str) -> None:
-    stack = example_stack(emulator, tmp_path, language)
+    # TypeScript finds the plugin through Pulumi.yaml `plugins.providers`; Python through
+    # `pulumi plugin install resource multiregion-dr <version> -f <binary>`: the two flows the README gives.
+    stack = example_stack(emulator, tmp_path, language, plugin_install=language == "python")
 
     # preview: the component and its four children planned, nothing written to AWS
     emulator.clear_calls()
@@ -102,7 +85,7 @@ def test_example_lifecycle(emulator: Emulator, tmp_path, language: str) -> None:
     assert planned["apiFqdn"].rstrip(".") == "api.payments.example.com", "what is known before AWS answers is shown"
     assert emulator.writes() == [], f"preview wrote to AWS: {emulator.writes()}"
     assert aurora(emulator)["globals"] == []
-    assert not (stack.workdir / ".dr-engine" / "dev.json").exists() or not json.loads(state_text(stack))["resources"]
+    assert [r["type"] for r in preview.resources() if r["type"] != "pulumi:pulumi:Stack"] == [], "a preview saved resources"
 
     # up: a global cluster with its writer in the primary and a reader in the secondary; the DNS
     # pair; the global table with its replica; both buckets, replicating.
@@ -116,6 +99,9 @@ def test_example_lifecycle(emulator: Emulator, tmp_path, language: str) -> None:
     progress = re.compile(rf"^waiting for .+ in {SECONDARY} \(\d+s so far\)$")
     assert any("GlobalDatabase" in (e.get("urn") or "") and progress.match(e["message"]) for e in status), (
         f"no progress for the database wait in the engine log: {status}")
+    # ... and the CLI shows them on the resource's line, as a user watching `pulumi up` sees them.
+    assert re.search(rf"GlobalDatabase payments-db creating \(\d+s\) waiting for .+ in {SECONDARY} \(\d+s so far\)",
+                     up.stdout), up.describe()
     db = aurora(emulator)
     assert len(db["globals"]) == 1, db
     members = {m["region"]: m["is_writer"] for m in db["globals"][0]["members"]}
@@ -145,8 +131,8 @@ def test_example_lifecycle(emulator: Emulator, tmp_path, language: str) -> None:
     assert outputs["sessionTable"] == table[PRIMARY]["name"], outputs
     assert outputs["buckets"] == {"primary": bucket[PRIMARY]["name"], "secondary": bucket[SECONDARY]["name"]}, outputs
     assert record_ttls(emulator) == {60}
-    # the password is a secret: in the state only inside secret envelopes
-    assert DB_PASSWORD in state_text(stack) and not plain_occurrences(json.loads(state_text(stack)), DB_PASSWORD), (
+    # the password is a secret: in `pulumi stack export --show-secrets` only inside secret envelopes
+    assert DB_PASSWORD in json.dumps(up.state) and not plain_occurrences(up.state, DB_PASSWORD), (
         "the master password is in the state outside a secret envelope")
 
     # a second up with nothing changed changes nothing
@@ -200,7 +186,7 @@ def test_example_lifecycle(emulator: Emulator, tmp_path, language: str) -> None:
     destroyed = ok(stack.run("destroy"))
     assert destroyed.ops("delete") == EVERYTHING, destroyed.describe()
     assert_nothing_left(emulator)
-    assert json.loads(state_text(stack))["resources"] == []
+    assert [r["type"] for r in destroyed.resources() if r["type"] != "pulumi:pulumi:Stack"] == [], destroyed.resources()
 
     # the password appears in no output, log or event of any run
     for n, run in enumerate(stack.runs):

@@ -1,4 +1,4 @@
-"""dr-engine's test program: a local component holding a DnsFailover, managed by an explicit
+"""The end-to-end tests' test program: a local component holding a DnsFailover, managed by an explicit
 provider resource (so the engine loads a second plugin instance configured from the program).
 Config knobs: `ttl` (an update), `recordName` (a replacement), `protect`, `deleteBeforeReplace`,
 `recordType` (an invalid one fails Check), `fail` (the program raises), `remoteError` (a remote

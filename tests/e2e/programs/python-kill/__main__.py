@@ -1,4 +1,4 @@
-"""dr-engine's killed-plugin test program: a GlobalDatabase, a GlobalTable, a ReplicatedBucket and a
+"""The end-to-end tests' killed-plugin test program: a GlobalDatabase, a GlobalTable, a ReplicatedBucket and a
 DnsFailover on the default provider. The global cluster's identifier, the table's name and the
 buckets' prefix are left to the provider (derived at Check), as most programs leave them, so a create
 that dies half way and runs again must derive the same names."""

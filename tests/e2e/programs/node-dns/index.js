@@ -1,6 +1,6 @@
-// dr-engine's test program: a local component holding a DnsFailover, driven by config so that one
+// The end-to-end tests' JavaScript program: a local component holding a DnsFailover, driven by config so that one
 // program covers create, in-place update, removal, a Check failure and a program error.
-// Resolves @pulumi/pulumi and pulumi-multiregion-dr through NODE_PATH (tests/sdk/node_modules).
+// Resolves @pulumi/pulumi and pulumi-multiregion-dr from examples/typescript/node_modules (linked in).
 "use strict";
 const pulumi = require("@pulumi/pulumi");
 const dr = require("pulumi-multiregion-dr");

@@ -1,5 +1,6 @@
-"""dr-engine's partial-failure test program: one GlobalDatabase (Aurora global database in both
-regions) on the default provider, configured from the stack config."""
+"""The end-to-end tests' partial-failure test program: one GlobalDatabase (Aurora global database in both
+regions) on the default provider, configured from the stack config. With `importId` set, the database
+is adopted from AWS (the `import` resource option) instead of created."""
 
 import pulumi
 import pulumi_multiregion_dr as dr
@@ -16,6 +17,7 @@ db = dr.GlobalDatabase(
     master_password=config.require_secret("dbPassword"),
     instance_class="db.r6g.large",
     skip_final_snapshot=True,
+    opts=pulumi.ResourceOptions(import_=config.get("importId")),
 )
 
 pulumi.export("writerRegion", db.writer_region)
