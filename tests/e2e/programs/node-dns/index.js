@@ -50,6 +50,7 @@ if (site) {
 // Resource.get: the engine reads an existing resource (ReadResource) and records it as external.
 const readId = config.get("readId");
 if (readId) {
-    const read = dr.DnsFailover.get("read", readId);
+    // A read cannot know that the program keeps secondaryEndpoint secret: the program says so.
+    const read = dr.DnsFailover.get("read", readId, { additionalSecretOutputs: ["secondaryEndpoint"] });
     exports.readFqdn = read.fqdn;
 }
