@@ -233,3 +233,90 @@ async fn bad_input_names_the_block_path_and_registers_nothing() {
     );
     assert!(recorder.calls.lock().unwrap().is_empty());
 }
+
+fn every_block(password: &str) -> Value {
+    Value::object([
+        ("database", database_block(Value::string(password))),
+        ("dns", dns_block()),
+        (
+            "sessionTable",
+            Value::from_json(
+                &serde_json::json!({"hashKey": "pk", "attributes": [{"name": "pk", "type": "S"}]}),
+            ),
+        ),
+        (
+            "bucket",
+            Value::from_json(&serde_json::json!({"namePrefix": "orders"})),
+        ),
+    ])
+}
+
+/// Construct with `refused` failing at once while every other child takes a while to register.
+async fn construct_refusing(refused: &str) -> (Arc<Monitor>, tonic::Status) {
+    let recorder = Arc::new(Monitor::refusing(
+        refused,
+        std::time::Duration::from_millis(800),
+    ));
+    let address = serve_monitor(recorder.clone()).await;
+    let err = construct(
+        request(&address, every_block("a-long-password"), false),
+        &registry(),
+        &ProviderConfig::default(),
+    )
+    .await
+    .expect_err("a child failed");
+    (recorder, err)
+}
+
+/// A child that fails must not cut its siblings' registrations short: the engine records their
+/// (partial) states only when it answers them, and what it never records stays in AWS.
+#[tokio::test]
+async fn a_failing_child_waits_for_its_siblings_registrations() {
+    let (recorder, err) = construct_refusing("payments-bucket").await;
+    let mut answered = recorder.answered.lock().unwrap().clone();
+    answered.sort();
+    assert_eq!(
+        answered,
+        [
+            "payments",
+            "payments-db",
+            "payments-dns",
+            "payments-sessions"
+        ],
+        "Construct returned before the other children's registrations were answered"
+    );
+    assert_eq!(err.code(), tonic::Code::Unknown, "{err:?}");
+    assert!(
+        err.message().contains("registering payments-bucket")
+            && err.message().contains("AccessDenied"),
+        "{}",
+        err.message()
+    );
+    // the component's outputs are not registered for a failed construct
+    let calls = recorder.calls.lock().unwrap();
+    assert!(!calls.iter().any(|c| matches!(c, Call::Outputs(_))));
+}
+
+/// A child that follows a failed one is never registered, and the error says why.
+#[tokio::test]
+async fn a_child_after_a_failed_one_is_named_and_not_registered() {
+    let (recorder, err) = construct_refusing("payments-db").await;
+    let mut answered = recorder.answered.lock().unwrap().clone();
+    answered.sort();
+    assert_eq!(
+        answered,
+        ["payments", "payments-bucket", "payments-sessions"]
+    );
+    assert!(!recorder
+        .registered()
+        .iter()
+        .any(|r| r.name == "payments-dns"));
+    assert!(
+        err.message().contains("registering payments-db")
+            && err.message().contains(
+                "payments-dns was not registered: it follows the database block, which failed"
+            ),
+        "{}",
+        err.message()
+    );
+}

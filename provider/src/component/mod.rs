@@ -41,8 +41,8 @@ pub const BLOCKS: [Block; 4] = [
             ("globalClusterArn", "globalClusterArn"),
             ("writerEndpoint", "globalWriterEndpoint"),
             ("writerRegion", "writerRegion"),
-            ("primaryClusterArn", "primaryCluster.arn"),
-            ("secondaryClusterArn", "secondaryCluster.arn"),
+            ("primaryClusterArn", "primaryCluster.clusterArn"),
+            ("secondaryClusterArn", "secondaryCluster.clusterArn"),
             ("primaryClusterEndpoint", "primaryCluster.endpoint"),
             ("secondaryReaderEndpoint", "secondaryCluster.readerEndpoint"),
             ("lastSwitch", "lastSwitch"),
@@ -342,6 +342,31 @@ mod tests {
 
     fn json(v: serde_json::Value) -> Value {
         Value::from_json(&v)
+    }
+
+    /// Every path a block reads from its child names an output the child's schema declares, through
+    /// the object types it refers to: a misspelt field would leave the component's output undefined.
+    #[test]
+    fn every_component_output_reads_a_field_the_child_declares() {
+        let schema = crate::schema::parsed();
+        for block in BLOCKS {
+            for (output, path) in block.outputs {
+                let mut props = &schema["resources"][block.token]["properties"];
+                for (i, part) in path.split('.').enumerate() {
+                    let prop = &props[part];
+                    assert!(
+                        prop.is_object(),
+                        "{output} reads {path}: {} has no output {part}",
+                        block.token
+                    );
+                    if i + 1 < path.split('.').count() {
+                        let reference = prop["$ref"].as_str().unwrap_or_default();
+                        let ty = reference.trim_start_matches("#/types/");
+                        props = &schema["types"][ty]["properties"];
+                    }
+                }
+            }
+        }
     }
 
     #[test]

@@ -138,7 +138,10 @@ pub fn encode(v: &Value) -> prost_types::Value {
         Value::Object(map) => kind(Kind::StructValue(Struct {
             fields: encode_fields(map),
         })),
-        Value::Unknown(k) => string(k.sentinel()),
+        // Every unknown goes out as the string sentinel, whatever its kind: the Node.js and Python
+        // SDKs recognise no other, and the engine passes the kind on to them, so an object-kind
+        // sentinel reached programs as a plain string during previews.
+        Value::Unknown(_) => string(UnknownKind::String.sentinel()),
         Value::Secret(inner) => signed(
             SIG_SECRET,
             BTreeMap::from([("value".to_string(), encode(inner))]),
@@ -215,11 +218,12 @@ mod tests {
     }
 
     #[test]
-    fn all_seven_unknown_sentinels_decode_and_re_encode() {
+    fn all_seven_unknown_sentinels_decode_and_every_unknown_encodes_as_the_string_one() {
+        let sdk_unknown = string("04da6b54-80e4-46f7-96ec-b56ff0331ba9");
         for k in UnknownKind::ALL {
             let wire = string(k.sentinel());
             assert_eq!(decode(&wire), Value::Unknown(k));
-            assert_eq!(encode(&Value::Unknown(k)), wire);
+            assert_eq!(encode(&Value::Unknown(k)), sdk_unknown, "{k:?}");
         }
     }
 
@@ -230,7 +234,12 @@ mod tests {
             Value::Unknown(UnknownKind::String),
             Value::Unknown(UnknownKind::Number),
         ]);
-        assert_eq!(round_trip(&v), v);
+        let sent = Value::Array(vec![
+            Value::from("a"),
+            Value::Unknown(UnknownKind::String),
+            Value::Unknown(UnknownKind::String),
+        ]);
+        assert_eq!(round_trip(&v), sent);
         assert!(v.contains_unknowns());
     }
 

@@ -6,7 +6,7 @@
 use std::collections::{BTreeSet, HashMap};
 use std::sync::Arc;
 
-use futures::future::{try_join_all, BoxFuture, Shared};
+use futures::future::{join_all, BoxFuture, Shared};
 use futures::FutureExt;
 use pulumi_gestalt_proto::pulumi::pulumirpc as rpc;
 use rpc::resource_monitor_client::ResourceMonitorClient;
@@ -76,10 +76,21 @@ pub async fn construct(
         let before = child.block.after.and_then(|key| started.get(key)).cloned();
         started.insert(child.block.key, register(&monitor, child, request, before));
     }
+    // Every registration is seen to its end, even after one has failed: the engine records a
+    // child's (partial) state only when it answers its registration, and what it never records
+    // would stay in AWS, out of reach of `pulumi destroy`.
     let order = children.iter().map(|c| started[c.block.key].clone());
-    let registered = try_join_all(order)
-        .await
-        .map_err(|e| Status::new(e.0, e.1))?;
+    let (registered, failed): (Vec<_>, Vec<_>) =
+        join_all(order).await.into_iter().partition(Result::is_ok);
+    if let Some(StatusParts(code, _)) = failed.first().and_then(|f| f.as_ref().err()) {
+        let reasons: Vec<String> = failed
+            .iter()
+            .filter_map(|f| f.as_ref().err())
+            .map(|e| e.1.clone())
+            .collect();
+        return Err(Status::new(*code, reasons.join("; ")));
+    }
+    let registered: Vec<_> = registered.into_iter().flatten().collect();
 
     let states: Vec<_> = registered
         .iter()
@@ -132,7 +143,13 @@ fn register(
     let (block, name) = (child.block, child.name.clone());
     async move {
         if let Some(before) = before {
-            let (_, reply) = before.await?;
+            let (_, reply) = before.await.map_err(|StatusParts(code, _)| {
+                let after = block.after.unwrap_or_default();
+                let why = format!(
+                    "{name} was not registered: it follows the {after} block, which failed"
+                );
+                StatusParts(code, why)
+            })?;
             request.dependencies.push(reply.urn);
         }
         let reply = monitor

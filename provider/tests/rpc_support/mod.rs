@@ -56,6 +56,12 @@ pub struct Monitor {
     /// URN → type, to build children's qualified types as the engine does.
     types: Mutex<HashMap<String, String>>,
     pub preview: bool,
+    /// A custom resource whose registration the engine refuses at once (its create failed).
+    pub refuse: Option<String>,
+    /// How long every other custom resource takes to register (its create runs that long).
+    pub delay: std::time::Duration,
+    /// The names whose registration was answered, in the order they were.
+    pub answered: Mutex<Vec<String>>,
 }
 
 impl Monitor {
@@ -71,6 +77,15 @@ impl Monitor {
             .unwrap()
             .insert(stack_urn(), "pulumi:pulumi:Stack".into());
         monitor
+    }
+
+    /// A monitor on which `name` fails to register while the other children take `delay`.
+    pub fn refusing(name: &str, delay: std::time::Duration) -> Monitor {
+        Monitor {
+            refuse: Some(name.to_string()),
+            delay,
+            ..Monitor::new(false)
+        }
     }
 
     /// Every RegisterResource request, in order.
@@ -141,6 +156,16 @@ impl ResourceMonitor for Monitor {
             .lock()
             .unwrap()
             .push(Call::Register(Box::new(req.clone())));
+        if req.custom {
+            if self.refuse.as_deref() == Some(req.name.as_str()) {
+                return Err(Status::unknown(format!(
+                    "creating {}: AccessDenied: refused",
+                    req.name
+                )));
+            }
+            tokio::time::sleep(self.delay).await;
+        }
+        self.answered.lock().unwrap().push(req.name.clone());
         let object = if !req.custom {
             Value::object::<_, String>([])
         } else {
