@@ -160,7 +160,7 @@ export interface HealthCheckSettingsArgs {
      */
     requestInterval?: pulumi.Input<number | undefined>;
     /**
-     * Path requested by HTTP(S) checks, starting with '/'.
+     * Path requested by HTTP(S) checks, starting with '/'. Defaults to '/' for HTTP(S) checks; TCP checks take none.
      */
     resourcePath?: pulumi.Input<string | undefined>;
     /**
@@ -183,7 +183,6 @@ export function healthCheckSettingsArgsProvideDefaults(val: HealthCheckSettingsA
         inverted: (val.inverted) ?? false,
         measureLatency: (val.measureLatency) ?? false,
         requestInterval: (val.requestInterval) ?? 30,
-        resourcePath: (val.resourcePath) ?? "/",
         type: (val.type) ?? "HTTPS",
     };
 }

@@ -228,7 +228,7 @@ export interface HealthCheckSettings {
      */
     requestInterval?: number;
     /**
-     * Path requested by HTTP(S) checks, starting with '/'.
+     * Path requested by HTTP(S) checks, starting with '/'. Defaults to '/' for HTTP(S) checks; TCP checks take none.
      */
     resourcePath?: string;
     /**
@@ -251,7 +251,6 @@ export function healthCheckSettingsProvideDefaults(val: HealthCheckSettings): He
         inverted: (val.inverted) ?? false,
         measureLatency: (val.measureLatency) ?? false,
         requestInterval: (val.requestInterval) ?? 30,
-        resourcePath: (val.resourcePath) ?? "/",
         type: (val.type) ?? "HTTPS",
     };
 }

@@ -674,7 +674,7 @@ class HealthCheckSettings(dict):
         :param _builtins.int port: Port to check, 1-65535. Default: 80 for HTTP types, 443 for HTTPS types; required for TCP.
         :param Sequence[_builtins.str] regions: Checker regions (at least 3) among us-east-1, us-west-1, us-west-2, eu-west-1, ap-southeast-1, ap-southeast-2, ap-northeast-1, sa-east-1. Default: all.
         :param _builtins.int request_interval: Seconds between checks from each checker: 10 (fast, extra cost) or 30. Changing it replaces the health checks.
-        :param _builtins.str resource_path: Path requested by HTTP(S) checks, starting with '/'.
+        :param _builtins.str resource_path: Path requested by HTTP(S) checks, starting with '/'. Defaults to '/' for HTTP(S) checks; TCP checks take none.
         :param _builtins.str search_string: String the response body must contain (the *_STR_MATCH types only; at most 255 characters).
         :param _builtins.str type: HTTP, HTTPS, HTTP_STR_MATCH, HTTPS_STR_MATCH or TCP. Changing it replaces the health checks (Route 53 cannot change a check's type).
         """
@@ -702,8 +702,6 @@ class HealthCheckSettings(dict):
             request_interval = 30
         if request_interval is not None:
             pulumi.set(__self__, "request_interval", request_interval)
-        if resource_path is None:
-            resource_path = '/'
         if resource_path is not None:
             pulumi.set(__self__, "resource_path", resource_path)
         if search_string is not None:
@@ -773,7 +771,7 @@ class HealthCheckSettings(dict):
     @pulumi.getter(name="resourcePath")
     def resource_path(self) -> Optional[_builtins.str]:
         """
-        Path requested by HTTP(S) checks, starting with '/'.
+        Path requested by HTTP(S) checks, starting with '/'. Defaults to '/' for HTTP(S) checks; TCP checks take none.
         """
         return pulumi.get(self, "resource_path")
 
