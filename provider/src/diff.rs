@@ -22,6 +22,13 @@ impl PropertyChange {
         let end = self.path.find(['.', '[']).unwrap_or(self.path.len());
         &self.path[..end]
     }
+
+    /// Whether the change is of property `path` or of something inside it.
+    pub fn is_at_or_under(&self, path: &str) -> bool {
+        self.path
+            .strip_prefix(path)
+            .is_some_and(|rest| rest.is_empty() || rest.starts_with(['.', '[']))
+    }
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -67,6 +74,16 @@ pub fn diff_inputs(old: &Value, new: &Value, replace_keys: &[&str]) -> Diff {
         changes,
         ..Diff::default()
     }
+}
+
+/// Diffs two input objects; a change at or under one of `replace_paths` (a top-level name such as
+/// `engine`, or a nested one such as `primary.kmsKeyId`) forces a replacement.
+pub fn diff_replacing(old: &Value, new: &Value, replace_paths: &[String]) -> Diff {
+    let mut d = diff_inputs(old, new, &[]);
+    for change in &mut d.changes {
+        change.replace = replace_paths.iter().any(|p| change.is_at_or_under(p));
+    }
+    d
 }
 
 fn join(prefix: &str, key: &str) -> String {
@@ -170,6 +187,32 @@ mod tests {
         let d = diff_inputs(&old, &new, &["engine"]);
         assert_eq!(d.changes.len(), 1);
         assert!(d.changes[0].replace);
+    }
+
+    #[test]
+    fn replace_paths_reach_inside_objects() {
+        let old =
+            v(serde_json::json!({"primary": {"kmsKeyId": "a", "instanceCount": 1}, "engine": "x"}));
+        let new =
+            v(serde_json::json!({"primary": {"kmsKeyId": "b", "instanceCount": 2}, "engine": "x"}));
+        let d = diff_replacing(&old, &new, &["engine".into(), "primary.kmsKeyId".into()]);
+        let got: Vec<_> = d
+            .changes
+            .iter()
+            .map(|c| (c.path.as_str(), c.replace))
+            .collect();
+        assert_eq!(
+            got,
+            [("primary.instanceCount", false), ("primary.kmsKeyId", true)]
+        );
+        let mut renamed = PropertyChange {
+            path: "primaryX".into(),
+            kind: ChangeKind::Update,
+            replace: false,
+        };
+        assert!(!renamed.is_at_or_under("primary"));
+        renamed.path = "primary[\"a\"]".into();
+        assert!(renamed.is_at_or_under("primary"));
     }
 
     #[test]

@@ -4,6 +4,8 @@
 use std::collections::BTreeSet;
 use std::sync::OnceLock;
 
+use crate::value::{Object, UnknownKind, Value};
+
 pub const SCHEMA_JSON: &str = include_str!("../../schema.json");
 pub const PACKAGE: &str = "multiregion-dr";
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
@@ -46,9 +48,9 @@ pub fn output_properties(token: &str) -> BTreeSet<String> {
 }
 
 /// The input properties of `token` in a state or old inputs; everything else dropped.
-pub fn only_inputs(token: &str, v: &crate::value::Value) -> crate::value::Value {
+pub fn only_inputs(token: &str, v: &Value) -> Value {
     let allowed = input_properties(token);
-    crate::value::Value::Object(
+    Value::Object(
         v.as_object()
             .map(|o| {
                 o.iter()
@@ -58,6 +60,125 @@ pub fn only_inputs(token: &str, v: &crate::value::Value) -> crate::value::Value 
             })
             .unwrap_or_default(),
     )
+}
+
+/// The inputs a program must give.
+pub fn required_inputs(token: &str) -> Vec<String> {
+    resource(token)
+        .and_then(|r| r.get("requiredInputs"))
+        .and_then(|r| r.as_array())
+        .map(|keys| {
+            keys.iter()
+                .filter_map(|k| k.as_str().map(str::to_string))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// The object type a property refers to (`$ref` itself, or the items of an array of them).
+fn referred_type(spec: &serde_json::Value) -> Option<&'static serde_json::Value> {
+    let reference = spec
+        .get("$ref")
+        .or_else(|| spec.get("items").and_then(|i| i.get("$ref")))?
+        .as_str()?;
+    parsed()
+        .get("types")?
+        .get(reference.strip_prefix("#/types/")?)
+}
+
+fn input_specs(token: &str) -> impl Iterator<Item = (&'static String, &'static serde_json::Value)> {
+    resource(token)
+        .and_then(|r| r.get("inputProperties"))
+        .and_then(|p| p.as_object())
+        .into_iter()
+        .flatten()
+}
+
+fn replaces(spec: &serde_json::Value) -> bool {
+    spec.get("willReplaceOnChanges") == Some(&serde_json::Value::Bool(true))
+}
+
+/// The input paths whose change needs a new resource, as the schema marks them
+/// (`willReplaceOnChanges`): top-level names, and `key.property` inside an object input.
+pub fn replace_paths(token: &str) -> Vec<String> {
+    let mut paths = Vec::new();
+    for (key, spec) in input_specs(token) {
+        if replaces(spec) {
+            paths.push(key.clone());
+            continue;
+        }
+        let nested = spec.get("$ref").and_then(|_| referred_type(spec));
+        let properties = nested.and_then(|t| t.get("properties")?.as_object());
+        for (inner, inner_spec) in properties.into_iter().flatten() {
+            if replaces(inner_spec) {
+                paths.push(format!("{key}.{inner}"));
+            }
+        }
+    }
+    paths
+}
+
+fn set_default(obj: &mut Object, key: &str, spec: &serde_json::Value) {
+    let Some(default) = spec.get("default") else {
+        return;
+    };
+    // An unknown stays unknown: the program may still give a value.
+    if obj.get(key).is_none_or(|v| !v.is_unknown() && v.is_null()) {
+        obj.insert(key.to_string(), Value::from_json(default));
+    }
+}
+
+fn fill_type_defaults(value: &mut Value, spec: &serde_json::Value) {
+    let Some(properties) = referred_type(spec).and_then(|t| t.get("properties")?.as_object())
+    else {
+        return;
+    };
+    let fill = |item: &mut Value| {
+        if let Value::Object(obj) = item {
+            for (key, inner) in properties {
+                set_default(obj, key, inner);
+            }
+        }
+    };
+    match value {
+        Value::Array(items) => items.iter_mut().for_each(fill),
+        other => fill(other),
+    }
+}
+
+/// Fills the defaults the schema states for `token`'s inputs, and for the object types inside them
+/// that the program gave. Given values, unknowns included, are kept as they came.
+pub fn fill_defaults(token: &str, obj: &mut Object) {
+    for (key, spec) in input_specs(token) {
+        set_default(obj, key, spec);
+        if let Some(value) = obj.get_mut(key.as_str()) {
+            fill_type_defaults(value, spec);
+        }
+    }
+}
+
+/// The outputs only AWS can tell (the properties that are not inputs), with the kind of unknown each
+/// is at preview.
+pub fn computed_outputs(token: &str) -> Vec<(String, UnknownKind)> {
+    let inputs = input_properties(token);
+    let properties = resource(token)
+        .and_then(|r| r.get("properties"))
+        .and_then(|p| p.as_object());
+    properties
+        .into_iter()
+        .flatten()
+        .filter(|(key, _)| !inputs.contains(*key))
+        .map(|(key, spec)| {
+            let kind = match spec.get("type").and_then(|t| t.as_str()) {
+                Some("boolean") => UnknownKind::Bool,
+                Some("integer" | "number") => UnknownKind::Number,
+                Some("array") => UnknownKind::Array,
+                Some("string") => UnknownKind::String,
+                _ => UnknownKind::Object,
+            };
+            (key.clone(), kind)
+        })
+        .collect()
 }
 
 /// The custom resources (components excluded).
@@ -132,6 +253,24 @@ mod tests {
                     "MultiRegionDR output {key} is not in the schema"
                 );
             }
+        }
+    }
+
+    /// The SDKs take `replaceOnChanges` from the output properties (as gen-sdk does) and Diff from
+    /// the inputs: a flag on one side only would tell users one thing and do another.
+    #[test]
+    fn replace_flags_agree_between_inputs_and_outputs() {
+        for token in resource_tokens() {
+            let flagged = |side: &str| -> BTreeSet<String> {
+                resource(&token)
+                    .and_then(|r| r.get(side)?.as_object())
+                    .into_iter()
+                    .flatten()
+                    .filter(|(_, spec)| replaces(spec))
+                    .map(|(k, _)| k.clone())
+                    .collect()
+            };
+            assert_eq!(flagged("inputProperties"), flagged("properties"), "{token}");
         }
     }
 

@@ -92,7 +92,7 @@ export class GlobalDatabase extends pulumi.CustomResource {
      */
     declare public readonly masterPassword: pulumi.Output<string>;
     /**
-     * Master user name, given to the primary cluster only (AWS refuses it on a secondary).
+     * Master user name, given to the primary cluster only (AWS refuses it on a secondary). Changing it replaces the database.
      */
     declare public readonly masterUsername: pulumi.Output<string>;
     /**
@@ -229,7 +229,7 @@ export class GlobalDatabase extends pulumi.CustomResource {
         opts = pulumi.mergeOptions(utilities.resourceOptsDefaults(), opts);
         const secretOpts = { additionalSecretOutputs: ["masterPassword"] };
         opts = pulumi.mergeOptions(opts, secretOpts);
-        const replaceOnChanges = { replaceOnChanges: ["databaseName", "engine", "globalClusterIdentifier", "primaryRegion", "secondaryRegion", "storageEncrypted"] };
+        const replaceOnChanges = { replaceOnChanges: ["databaseName", "engine", "globalClusterIdentifier", "masterUsername", "primary.dbSubnetGroupName", "primary.kmsKeyId", "primaryRegion", "secondary.dbSubnetGroupName", "secondary.kmsKeyId", "secondaryRegion", "storageEncrypted"] };
         opts = pulumi.mergeOptions(opts, replaceOnChanges);
         super(GlobalDatabase.__pulumiType, name, resourceInputs, opts);
     }
@@ -284,7 +284,7 @@ export interface GlobalDatabaseArgs {
      */
     masterPassword: pulumi.Input<string>;
     /**
-     * Master user name, given to the primary cluster only (AWS refuses it on a secondary).
+     * Master user name, given to the primary cluster only (AWS refuses it on a secondary). Changing it replaces the database.
      */
     masterUsername: pulumi.Input<string>;
     /**

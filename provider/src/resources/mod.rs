@@ -1,5 +1,6 @@
-//! The resources this provider offers. Each module implements [`Resource`]; adding a resource means
-//! adding a module and one line in [`registry`].
+//! The resources this provider offers. Each module implements [`lifecycle::CustomResource`] (typed
+//! inputs and outputs), which the adapter there turns into the [`Resource`] surface the service and
+//! the tests call; adding a resource means adding a module and one line in [`registry`].
 
 use std::sync::Arc;
 
@@ -14,6 +15,7 @@ use crate::value::Value;
 pub mod dns_failover;
 pub mod global_database;
 pub mod global_table;
+pub mod lifecycle;
 pub mod replicated_bucket;
 
 /// What Check is given.
@@ -50,6 +52,15 @@ pub struct DiffRequest<'a> {
     pub news: &'a Value,
     /// The old inputs, when the engine sends them.
     pub old_inputs: Option<&'a Value>,
+}
+
+impl DiffRequest<'_> {
+    /// The one rule for old inputs: those the engine sent, unless it sent none or an empty map (an
+    /// older engine, a refresh of an import); then the caller reads the inputs the state echoes.
+    pub fn sent_old_inputs(&self) -> Option<&Value> {
+        self.old_inputs
+            .filter(|v| v.as_object().is_some_and(|o| !o.is_empty()))
+    }
 }
 
 pub struct Created {

@@ -286,7 +286,7 @@ export interface MultiRegionDRDatabaseArgs {
      */
     masterPassword: pulumi.Input<string>;
     /**
-     * Master user name, given to the primary cluster only (AWS refuses it on a secondary).
+     * Master user name, given to the primary cluster only (AWS refuses it on a secondary). Changing it replaces the database.
      */
     masterUsername: pulumi.Input<string>;
     /**
@@ -474,7 +474,7 @@ export function multiRegionDRSessionTableArgsProvideDefaults(val: MultiRegionDRS
  */
 export interface RegionSettingsArgs {
     /**
-     * DB subnet group in this region. When unset, the default VPC's subnets are used.
+     * DB subnet group in this region. When unset, the default VPC's subnets are used. Changing it replaces the database.
      */
     dbSubnetGroupName?: pulumi.Input<string | undefined>;
     /**
@@ -482,7 +482,7 @@ export interface RegionSettingsArgs {
      */
     instanceCount?: pulumi.Input<number | undefined>;
     /**
-     * KMS key in this region that encrypts the cluster's storage. A cross-region replica must use a key of its own region. When unset, the AWS-managed RDS key is used.
+     * KMS key in this region that encrypts the cluster's storage. A cross-region replica must use a key of its own region. When unset, the AWS-managed RDS key is used. Changing it replaces the database.
      */
     kmsKeyId?: pulumi.Input<string | undefined>;
     /**

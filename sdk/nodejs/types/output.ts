@@ -282,7 +282,7 @@ export interface ReadinessCheck {
  */
 export interface RegionSettings {
     /**
-     * DB subnet group in this region. When unset, the default VPC's subnets are used.
+     * DB subnet group in this region. When unset, the default VPC's subnets are used. Changing it replaces the database.
      */
     dbSubnetGroupName?: string;
     /**
@@ -290,7 +290,7 @@ export interface RegionSettings {
      */
     instanceCount?: number;
     /**
-     * KMS key in this region that encrypts the cluster's storage. A cross-region replica must use a key of its own region. When unset, the AWS-managed RDS key is used.
+     * KMS key in this region that encrypts the cluster's storage. A cross-region replica must use a key of its own region. When unset, the AWS-managed RDS key is used. Changing it replaces the database.
      */
     kmsKeyId?: string;
     /**

@@ -910,7 +910,7 @@ class MultiRegionDRDatabaseArgsDict(TypedDict):
     """
     master_username: pulumi.Input[_builtins.str]
     """
-    Master user name, given to the primary cluster only (AWS refuses it on a secondary).
+    Master user name, given to the primary cluster only (AWS refuses it on a secondary). Changing it replaces the database.
     """
     allow_data_loss: NotRequired[pulumi.Input[Optional[_builtins.bool]]]
     """
@@ -1004,7 +1004,7 @@ class MultiRegionDRDatabaseArgs:
 
         :param pulumi.Input[_builtins.str] engine: aurora-postgresql or aurora-mysql. Changing it replaces the database.
         :param pulumi.Input[_builtins.str] master_password: Master password: 8-128 printable ASCII characters, none of / " @ or space. Given to the primary cluster only.
-        :param pulumi.Input[_builtins.str] master_username: Master user name, given to the primary cluster only (AWS refuses it on a secondary).
+        :param pulumi.Input[_builtins.str] master_username: Master user name, given to the primary cluster only (AWS refuses it on a secondary). Changing it replaces the database.
         :param pulumi.Input[_builtins.bool] allow_data_loss: Makes the next `activeRegion` change an unplanned failover (FailoverGlobalCluster with AllowDataLoss, called in the target's region), for when the writer's region is down. Writes not yet replicated are lost; Aurora keeps them in an `rds:unplanned-global-failover-*` snapshot in the old writer's region, named in `lastSwitch.snapshotIdentifier`. Set it back to false once the failover is done.
         :param pulumi.Input[_builtins.int] backup_retention_period: Days of automated backups, 1-35.
         :param pulumi.Input[_builtins.str] database_name: Name of the initial database, created in the primary region only (a secondary never takes one). Changing it replaces the database.
@@ -1098,7 +1098,7 @@ class MultiRegionDRDatabaseArgs:
     @pulumi.getter(name="masterUsername")
     def master_username(self) -> pulumi.Input[_builtins.str]:
         """
-        Master user name, given to the primary cluster only (AWS refuses it on a secondary).
+        Master user name, given to the primary cluster only (AWS refuses it on a secondary). Changing it replaces the database.
         """
         return pulumi.get(self, "master_username")
 
@@ -1818,7 +1818,7 @@ class RegionSettingsArgsDict(TypedDict):
     """
     db_subnet_group_name: NotRequired[pulumi.Input[Optional[_builtins.str]]]
     """
-    DB subnet group in this region. When unset, the default VPC's subnets are used.
+    DB subnet group in this region. When unset, the default VPC's subnets are used. Changing it replaces the database.
     """
     instance_count: NotRequired[pulumi.Input[Optional[_builtins.int]]]
     """
@@ -1826,7 +1826,7 @@ class RegionSettingsArgsDict(TypedDict):
     """
     kms_key_id: NotRequired[pulumi.Input[Optional[_builtins.str]]]
     """
-    KMS key in this region that encrypts the cluster's storage. A cross-region replica must use a key of its own region. When unset, the AWS-managed RDS key is used.
+    KMS key in this region that encrypts the cluster's storage. A cross-region replica must use a key of its own region. When unset, the AWS-managed RDS key is used. Changing it replaces the database.
     """
     vpc_security_group_ids: NotRequired[pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]]]
     """
@@ -1843,9 +1843,9 @@ class RegionSettingsArgs:
         """
         Settings of one region's Aurora cluster. The same shape serves the primary and the secondary region.
 
-        :param pulumi.Input[_builtins.str] db_subnet_group_name: DB subnet group in this region. When unset, the default VPC's subnets are used.
+        :param pulumi.Input[_builtins.str] db_subnet_group_name: DB subnet group in this region. When unset, the default VPC's subnets are used. Changing it replaces the database.
         :param pulumi.Input[_builtins.int] instance_count: Number of DB instances in this region's cluster. The primary needs at least 1; the secondary may be 0 (headless: storage only, cheaper, but it cannot be switched over to until an instance is added).
-        :param pulumi.Input[_builtins.str] kms_key_id: KMS key in this region that encrypts the cluster's storage. A cross-region replica must use a key of its own region. When unset, the AWS-managed RDS key is used.
+        :param pulumi.Input[_builtins.str] kms_key_id: KMS key in this region that encrypts the cluster's storage. A cross-region replica must use a key of its own region. When unset, the AWS-managed RDS key is used. Changing it replaces the database.
         :param pulumi.Input[Sequence[pulumi.Input[_builtins.str]]] vpc_security_group_ids: VPC security groups in this region attached to the cluster.
         """
         if db_subnet_group_name is not None:
@@ -1861,7 +1861,7 @@ class RegionSettingsArgs:
     @pulumi.getter(name="dbSubnetGroupName")
     def db_subnet_group_name(self) -> pulumi.Input[Optional[_builtins.str]]:
         """
-        DB subnet group in this region. When unset, the default VPC's subnets are used.
+        DB subnet group in this region. When unset, the default VPC's subnets are used. Changing it replaces the database.
         """
         return pulumi.get(self, "db_subnet_group_name")
 
@@ -1885,7 +1885,7 @@ class RegionSettingsArgs:
     @pulumi.getter(name="kmsKeyId")
     def kms_key_id(self) -> pulumi.Input[Optional[_builtins.str]]:
         """
-        KMS key in this region that encrypts the cluster's storage. A cross-region replica must use a key of its own region. When unset, the AWS-managed RDS key is used.
+        KMS key in this region that encrypts the cluster's storage. A cross-region replica must use a key of its own region. When unset, the AWS-managed RDS key is used. Changing it replaces the database.
         """
         return pulumi.get(self, "kms_key_id")
 

@@ -48,7 +48,7 @@ class GlobalDatabaseArgs:
 
         :param pulumi.Input[_builtins.str] engine: aurora-postgresql or aurora-mysql. Changing it replaces the database.
         :param pulumi.Input[_builtins.str] master_password: Master password: 8-128 printable ASCII characters, none of / " @ or space. Given to the primary cluster only.
-        :param pulumi.Input[_builtins.str] master_username: Master user name, given to the primary cluster only (AWS refuses it on a secondary).
+        :param pulumi.Input[_builtins.str] master_username: Master user name, given to the primary cluster only (AWS refuses it on a secondary). Changing it replaces the database.
         :param pulumi.Input[_builtins.str] active_region: Which side writes: `primary` or `secondary` (the side, not a region name). Changing it moves the writer: a planned switchover (SwitchoverGlobalCluster, no data loss) after a readiness preflight, or an unplanned failover when `allowDataLoss` is true. After a failover made outside Pulumi, an up that still declares the old side warns and changes nothing: set this to the side that writes now to accept it.
         :param pulumi.Input[_builtins.bool] allow_data_loss: Makes the next `activeRegion` change an unplanned failover (FailoverGlobalCluster with AllowDataLoss, called in the target's region), for when the writer's region is down. Writes not yet replicated are lost; Aurora keeps them in an `rds:unplanned-global-failover-*` snapshot in the old writer's region, named in `lastSwitch.snapshotIdentifier`. Set it back to false once the failover is done.
         :param pulumi.Input[_builtins.int] backup_retention_period: Days of automated backups, 1-35.
@@ -153,7 +153,7 @@ class GlobalDatabaseArgs:
     @pulumi.getter(name="masterUsername")
     def master_username(self) -> pulumi.Input[_builtins.str]:
         """
-        Master user name, given to the primary cluster only (AWS refuses it on a secondary).
+        Master user name, given to the primary cluster only (AWS refuses it on a secondary). Changing it replaces the database.
         """
         return pulumi.get(self, "master_username")
 
@@ -435,7 +435,7 @@ class GlobalDatabase(pulumi.CustomResource):
         :param pulumi.Input[_builtins.str] global_cluster_identifier: Identifier of the global cluster: 1-63 letters, digits and hyphens, starting with a letter, no double or trailing hyphen. Regional clusters are named '<identifier>-<region>'. Derived from the resource name when unset. Changing it replaces the database.
         :param pulumi.Input[_builtins.str] instance_class: DB instance class of every instance, for example db.r6g.large. Leave unset when serverlessV2 is set (instances then use db.serverless).
         :param pulumi.Input[_builtins.str] master_password: Master password: 8-128 printable ASCII characters, none of / " @ or space. Given to the primary cluster only.
-        :param pulumi.Input[_builtins.str] master_username: Master user name, given to the primary cluster only (AWS refuses it on a secondary).
+        :param pulumi.Input[_builtins.str] master_username: Master user name, given to the primary cluster only (AWS refuses it on a secondary). Changing it replaces the database.
         :param pulumi.Input[_builtins.float] max_replication_lag_seconds: The most replication lag (CloudWatch AuroraGlobalDBRPOLag of the target) a switchover accepts; writes pause about this long while it runs. When no lag data exists the rule passes and says so.
         :param pulumi.Input[_builtins.str] preferred_backup_window: Daily backup window in UTC, hh24:mi-hh24:mi, at least 30 minutes, for example 03:00-04:00.
         :param pulumi.Input[Union['RegionSettingsArgs', 'RegionSettingsArgsDict']] primary: Settings of the primary region's cluster (instanceCount defaults to 1).
@@ -552,7 +552,7 @@ class GlobalDatabase(pulumi.CustomResource):
             __props__.__dict__["writer_region"] = None
         secret_opts = pulumi.ResourceOptions(additional_secret_outputs=["masterPassword"])
         opts = pulumi.ResourceOptions.merge(opts, secret_opts)
-        replace_on_changes = pulumi.ResourceOptions(replace_on_changes=["databaseName", "engine", "globalClusterIdentifier", "primaryRegion", "secondaryRegion", "storageEncrypted"])
+        replace_on_changes = pulumi.ResourceOptions(replace_on_changes=["databaseName", "engine", "globalClusterIdentifier", "masterUsername", "primary.dbSubnetGroupName", "primary.kmsKeyId", "primaryRegion", "secondary.dbSubnetGroupName", "secondary.kmsKeyId", "secondaryRegion", "storageEncrypted"])
         opts = pulumi.ResourceOptions.merge(opts, replace_on_changes)
         super(GlobalDatabase, __self__).__init__(
             'multiregion-dr:index:GlobalDatabase',
@@ -721,7 +721,7 @@ class GlobalDatabase(pulumi.CustomResource):
     @pulumi.getter(name="masterUsername")
     def master_username(self) -> pulumi.Output[_builtins.str]:
         """
-        Master user name, given to the primary cluster only (AWS refuses it on a secondary).
+        Master user name, given to the primary cluster only (AWS refuses it on a secondary). Changing it replaces the database.
         """
         return pulumi.get(self, "master_username")
 

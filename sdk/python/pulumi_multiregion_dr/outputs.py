@@ -885,9 +885,9 @@ class RegionSettings(dict):
         """
         Settings of one region's Aurora cluster. The same shape serves the primary and the secondary region.
 
-        :param _builtins.str db_subnet_group_name: DB subnet group in this region. When unset, the default VPC's subnets are used.
+        :param _builtins.str db_subnet_group_name: DB subnet group in this region. When unset, the default VPC's subnets are used. Changing it replaces the database.
         :param _builtins.int instance_count: Number of DB instances in this region's cluster. The primary needs at least 1; the secondary may be 0 (headless: storage only, cheaper, but it cannot be switched over to until an instance is added).
-        :param _builtins.str kms_key_id: KMS key in this region that encrypts the cluster's storage. A cross-region replica must use a key of its own region. When unset, the AWS-managed RDS key is used.
+        :param _builtins.str kms_key_id: KMS key in this region that encrypts the cluster's storage. A cross-region replica must use a key of its own region. When unset, the AWS-managed RDS key is used. Changing it replaces the database.
         :param Sequence[_builtins.str] vpc_security_group_ids: VPC security groups in this region attached to the cluster.
         """
         if db_subnet_group_name is not None:
@@ -903,7 +903,7 @@ class RegionSettings(dict):
     @pulumi.getter(name="dbSubnetGroupName")
     def db_subnet_group_name(self) -> Optional[_builtins.str]:
         """
-        DB subnet group in this region. When unset, the default VPC's subnets are used.
+        DB subnet group in this region. When unset, the default VPC's subnets are used. Changing it replaces the database.
         """
         return pulumi.get(self, "db_subnet_group_name")
 
@@ -919,7 +919,7 @@ class RegionSettings(dict):
     @pulumi.getter(name="kmsKeyId")
     def kms_key_id(self) -> Optional[_builtins.str]:
         """
-        KMS key in this region that encrypts the cluster's storage. A cross-region replica must use a key of its own region. When unset, the AWS-managed RDS key is used.
+        KMS key in this region that encrypts the cluster's storage. A cross-region replica must use a key of its own region. When unset, the AWS-managed RDS key is used. Changing it replaces the database.
         """
         return pulumi.get(self, "kms_key_id")
 

@@ -5,6 +5,7 @@
 //! failover done outside Pulumi, refresh reports the new writer and nothing is detached or replaced.
 
 mod aurora;
+mod diffing;
 pub mod inputs;
 mod switch;
 mod teardown;
@@ -17,30 +18,13 @@ use self::inputs::{Inputs, ServerlessV2, TOKEN};
 use self::switch::{Decision, Kind, SwitchRecord};
 use super::{CheckRequest, CheckResult, Created, DiffRequest, ReadResult, Resource};
 use crate::context::Context;
-use crate::diff::{diff_inputs, Diff};
+use crate::diff::Diff;
 use crate::error::{aws, ProviderError, ResourceError, Result};
 use crate::regions::{Regions, Role};
 use crate::value::{UnknownKind, Value};
 
 pub struct GlobalDatabase;
 
-/// Inputs whose change needs a new global database.
-const REPLACE_KEYS: &[&str] = &[
-    "globalClusterIdentifier",
-    "engine",
-    "databaseName",
-    "storageEncrypted",
-    "primaryRegion",
-    "secondaryRegion",
-    "masterUsername",
-];
-/// Nested inputs that AWS cannot change on an existing cluster.
-const REPLACE_PATHS: &[&str] = &[
-    "primary.kmsKeyId",
-    "secondary.kmsKeyId",
-    "primary.dbSubnetGroupName",
-    "secondary.dbSubnetGroupName",
-];
 const COMPUTED: &[&str] = &[
     "globalClusterArn",
     "globalWriterEndpoint",
@@ -679,16 +663,7 @@ impl Resource for GlobalDatabase {
     }
 
     fn diff(&self, req: DiffRequest<'_>) -> Result<Diff> {
-        let old_inputs = crate::schema::only_inputs(TOKEN, req.old_inputs.unwrap_or(req.olds));
-        let mut diff = diff_inputs(&old_inputs, req.news, REPLACE_KEYS);
-        for change in &mut diff.changes {
-            if REPLACE_PATHS.contains(&change.path.as_str()) {
-                change.replace = true;
-            }
-        }
-        diff.warnings
-            .extend(drift_warning(&old_inputs, req.olds, req.news));
-        Ok(diff)
+        Ok(diffing::diff(&req))
     }
 
     async fn create(&self, ctx: &Context, inputs_v: &Value) -> Result<Created, ResourceError> {
@@ -882,27 +857,6 @@ fn refreshed_inputs(inputs_v: &Value, observed: &Observed) -> Value {
         }
     }
     Value::Object(obj)
-}
-
-/// Diff's warning when the last observed writer is not the declared side and the program did not
-/// ask for a move: shown at preview and up, before anything runs.
-fn drift_warning(old_inputs: &Value, olds: &Value, news: &Value) -> Option<String> {
-    let side = |v: &Value| {
-        v.get("activeRegion")
-            .and_then(Value::as_str)
-            .and_then(Role::parse)
-            .unwrap_or(Role::Primary)
-    };
-    let declared = side(news);
-    if declared != side(old_inputs) {
-        return None;
-    }
-    let unfinished = SwitchRecord::from_state(olds).is_some_and(|r| !r.completed);
-    let writer = olds.get("writerRegion").and_then(Value::as_str)?;
-    let region_of = |key: &str| news.get(key).and_then(Value::as_str).map(str::to_string);
-    let declared_region = region_of(&format!("{declared}Region"))?;
-    (!unfinished && !writer.is_empty() && writer != declared_region)
-        .then(|| switch::drift_message(writer, declared, &declared_region))
 }
 
 mod import {

@@ -5,21 +5,13 @@
 //! recovery, TTL, encryption, deletion protection, tags, and attributes that only indexes use)
 //! changes in place.
 
-use crate::diff::{diff_inputs, ChangeKind, Diff, PropertyChange};
+use crate::diff::{diff_replacing, ChangeKind, Diff, PropertyChange};
 use crate::error::ProviderError;
 use crate::regions::Role;
 use crate::resources::DiffRequest;
 use crate::value::Value;
 
 use super::inputs::TOKEN;
-
-pub const REPLACE_KEYS: &[&str] = &[
-    "name",
-    "hashKey",
-    "rangeKey",
-    "primaryRegion",
-    "secondaryRegion",
-];
 
 /// The input properties of a state or of old inputs.
 pub fn only_inputs(v: &Value) -> Value {
@@ -29,14 +21,15 @@ pub fn only_inputs(v: &Value) -> Value {
 pub fn diff(req: &DiffRequest<'_>) -> Result<Diff, ProviderError> {
     // The state echoes the inputs as AWS had them at the last refresh or partial failure.
     let state_inputs = only_inputs(req.olds);
-    let old_inputs = match req.old_inputs {
-        Some(v) if v.as_object().is_some_and(|o| !o.is_empty()) => only_inputs(v),
-        _ => state_inputs.clone(),
-    };
-    let mut d = diff_inputs(&old_inputs, req.news, REPLACE_KEYS);
+    let old_inputs = req
+        .sent_old_inputs()
+        .map_or_else(|| state_inputs.clone(), only_inputs);
+    // The schema marks what needs a new table (`willReplaceOnChanges`).
+    let replace = crate::schema::replace_paths(TOKEN);
+    let mut d = diff_replacing(&old_inputs, req.news, &replace);
     // What AWS lacks compared with the program is work for an Update even when the program did not
     // change (a Create that stopped half way).
-    for change in diff_inputs(&state_inputs, req.news, REPLACE_KEYS).changes {
+    for change in diff_replacing(&state_inputs, req.news, &replace).changes {
         if !d.changes.iter().any(|c| c.path == change.path) {
             d.changes.push(change);
         }

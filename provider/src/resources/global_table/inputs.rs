@@ -259,24 +259,11 @@ pub fn with_defaults_in_given_order(
             .cloned()
             .unwrap_or_else(|| Value::from(naming::derived_identifier(name, seed, MAX_NAME)))
     });
-    set_default(&mut obj, "billingMode", || Value::from(PAY_PER_REQUEST));
-    set_default(&mut obj, "pointInTimeRecovery", || {
-        Value::from(DEFAULT_POINT_IN_TIME_RECOVERY)
-    });
-    set_default(&mut obj, "deletionProtection", || {
-        Value::from(DEFAULT_DELETION_PROTECTION)
-    });
+    crate::schema::fill_defaults(TOKEN, &mut obj);
     for role in Role::BOTH {
         set_default(&mut obj, &format!("{role}Region"), || {
             Value::from(config.regions.get(role).clone())
         });
-    }
-    if let Some(Value::Array(items)) = obj.get_mut("globalSecondaryIndexes") {
-        for item in items.iter_mut() {
-            if let Value::Object(index) = item {
-                set_default(index, "projectionType", || Value::from(PROJECTION_ALL));
-            }
-        }
     }
     Value::Object(obj)
 }

@@ -24,20 +24,18 @@ use aws_sdk_dynamodb::types::{KeyType, TableDescription};
 
 use self::dynamo::{ReplicaAction, Side};
 use self::inputs::{Inputs, TOKEN};
-use self::observed::Observed;
-use super::{CheckRequest, CheckResult, Created, DiffRequest, ReadResult, Resource};
+use self::observed::{Observed, Outputs};
+use super::lifecycle::{Converged, CustomResource, State, Stop};
+use super::{CheckRequest, CheckResult, DiffRequest};
+use crate::config::ProviderConfig;
 use crate::context::Context;
 use crate::diff::Diff;
-use crate::error::{ProviderError, ResourceError, Result};
+use crate::error::{ProviderError, Result};
 use crate::regions::{Regions, Role};
 use crate::tags::Tags;
-use crate::value::Value;
+use crate::value::{Object, Value};
 
 pub struct GlobalTable;
-
-fn invalid(e: String) -> ResourceError {
-    ResourceError::Failed(ProviderError::Invalid(e))
-}
 
 /// What to do about the AWS errors users of global tables meet most.
 fn advice(e: &ProviderError) -> Option<&'static str> {
@@ -130,19 +128,6 @@ fn ensure_same_keys(inputs: &Inputs, table: &TableDescription, side: &Side) -> R
         hint: "choose another name, or delete that table: a key schema cannot change in place"
             .into(),
     })
-}
-
-/// Why convergence stopped.
-enum Stop {
-    /// The name belongs to a table that is not this one: nothing of this resource exists.
-    NotOurs(ProviderError),
-    Failed(ProviderError),
-}
-
-impl From<ProviderError> for Stop {
-    fn from(e: ProviderError) -> Self {
-        Stop::Failed(e)
-    }
 }
 
 /// Whether the table lists a replica in `region`.
@@ -469,64 +454,15 @@ async fn create_new(
     }))
 }
 
-/// The state when AWS could not be read after a failure: the inputs and the table's name, without
-/// the ARNs, so that the next diff asks for an Update that looks again.
-fn unobserved(inputs_v: &Value, inputs: &Inputs) -> Value {
-    let mut out = inputs_v.as_object().cloned().unwrap_or_default();
-    out.insert("tableName".into(), inputs.table_name().into());
-    Value::Object(out)
-}
-
-/// Reads AWS after an operation; on failure it still reports what exists (with the inputs as AWS
-/// has them, so the next diff sees what is left to do) for the engine to record.
-async fn finish(
-    ctx: &Context,
-    id: &str,
-    inputs_v: &Value,
-    inputs: &Inputs,
-    sides: &Regions<Side>,
-    result: std::result::Result<(), Stop>,
-) -> Result<Value, ResourceError> {
-    let result = match result {
-        Err(Stop::NotOurs(e)) => return Err(ResourceError::Failed(e)),
-        Err(Stop::Failed(e)) => Err(e),
-        Ok(()) => Ok(()),
-    };
-    let observed = Observed::read(ctx, sides, inputs.table_name()).await;
-    match (result, observed) {
-        (Ok(()), Ok(observed)) => Ok(observed.outputs(inputs_v)),
-        (Ok(()), Err(e)) => Err(ResourceError::Partial {
-            id: id.to_string(),
-            outputs: unobserved(inputs_v, inputs),
-            reasons: vec![explain(e).to_string()],
-        }),
-        (Err(e), Ok(observed)) if observed.nothing_exists() => {
-            Err(ResourceError::Failed(explain(e)))
-        }
-        (Err(e), observed) => Err(ResourceError::Partial {
-            id: id.to_string(),
-            outputs: observed
-                .map(|o| o.outputs(&o.inputs(inputs_v, &ctx.config)))
-                .unwrap_or_else(|_| unobserved(inputs_v, inputs)),
-            reasons: vec![format!(
-                "{}; run `pulumi up` again to finish from what exists",
-                explain(e)
-            )],
-        }),
-    }
-}
-
 /// Whether the state records the table in both regions (its ARN in each).
-fn recorded_in_both(olds: &Value) -> bool {
-    Role::BOTH.into_iter().all(|role| {
-        olds.get(&format!("{role}TableArn"))
-            .and_then(Value::as_str)
-            .is_some_and(|arn| !arn.is_empty())
-    })
+fn recorded_in_both(outputs: &Outputs) -> bool {
+    Role::BOTH
+        .into_iter()
+        .all(|role| outputs.table_arn(role).is_some_and(|arn| !arn.is_empty()))
 }
 
-async fn delete(ctx: &Context, id: &str, olds: &Value) -> Result<()> {
-    let mut inputs = Inputs::decode(olds).map_err(ProviderError::Invalid)?;
+async fn delete(ctx: &Context, id: &str, olds: State<Inputs, Outputs>) -> Result<()> {
+    let mut inputs = olds.inputs;
     if inputs.name.is_none() {
         inputs.name = Some(id.to_string());
     }
@@ -541,7 +477,7 @@ async fn delete(ctx: &Context, id: &str, olds: &Value) -> Result<()> {
     // AWS's order: the replica leaves the group and goes first, then the last table. When the state
     // has both, the replica's removal is asked for at once; a refusal (gone, busy, not a replica)
     // sends the delete down the way that reads AWS first.
-    if recorded_in_both(olds) {
+    if recorded_in_both(&olds.outputs) {
         let region = sides.secondary.region.as_str();
         let removed =
             dynamo::change_replicas(ctx, &sides.primary, name, ReplicaAction::Delete { region });
@@ -608,10 +544,11 @@ async fn delete_rest(
 }
 
 #[async_trait]
-impl Resource for GlobalTable {
-    fn token(&self) -> &'static str {
-        TOKEN
-    }
+impl CustomResource for GlobalTable {
+    const TOKEN: &'static str = TOKEN;
+    type Inputs = Inputs;
+    type Outputs = Outputs;
+    type Observed = Observed;
 
     fn check(&self, req: CheckRequest<'_>) -> CheckResult {
         // Names derive from the URN: a create retried after a killed plugin finds its first attempt.
@@ -631,52 +568,56 @@ impl Resource for GlobalTable {
         diffing::diff(&req)
     }
 
-    async fn create(&self, ctx: &Context, inputs_v: &Value) -> Result<Created, ResourceError> {
-        let inputs = Inputs::decode(inputs_v).map_err(invalid)?;
-        let id = inputs.table_name().to_string();
-        if ctx.preview {
-            return Ok(Created {
-                id,
-                outputs: observed::preview_outputs(inputs_v, None),
-            });
+    fn id(&self, inputs: &Inputs) -> String {
+        inputs.table_name().to_string()
+    }
+
+    fn preview_known(&self, given: &Value) -> Object {
+        given
+            .get("name")
+            .filter(|v| !v.is_null())
+            .map(|name| Object::from([("tableName".to_string(), name.clone())]))
+            .unwrap_or_default()
+    }
+
+    fn explain(&self, e: ProviderError) -> ProviderError {
+        explain(e)
+    }
+
+    async fn create(&self, ctx: &Context, inputs: &Inputs) -> Converged<Observed> {
+        warn_about(ctx, inputs);
+        let sides = dynamo::sides(ctx, inputs).await;
+        match Box::pin(create_new(ctx, inputs, &sides)).await? {
+            Some(observed) => Ok(Some(observed)),
+            None => Box::pin(converge(ctx, inputs, &sides)).await.map(|()| None),
         }
-        warn_about(ctx, &inputs);
-        let sides = dynamo::sides(ctx, &inputs).await;
-        let result = match Box::pin(create_new(ctx, &inputs, &sides)).await {
-            Ok(Some(observed)) => {
-                return Ok(Created {
-                    id,
-                    outputs: observed.outputs(inputs_v),
-                })
-            }
-            Ok(None) => Box::pin(converge(ctx, &inputs, &sides)).await,
-            Err(stop) => Err(stop),
-        };
-        let outputs = finish(ctx, &id, inputs_v, &inputs, &sides, result).await?;
-        Ok(Created { id, outputs })
+    }
+
+    async fn update(
+        &self,
+        ctx: &Context,
+        _id: &str,
+        _olds: &Value,
+        news: &Inputs,
+    ) -> Converged<Observed> {
+        warn_about(ctx, news);
+        let sides = dynamo::sides(ctx, news).await;
+        Box::pin(converge(ctx, news, &sides)).await.map(|()| None)
+    }
+
+    async fn observe(&self, ctx: &Context, inputs: &Inputs) -> Result<Observed> {
+        let sides = dynamo::sides(ctx, inputs).await;
+        Observed::read(ctx, &sides, inputs.table_name()).await
     }
 
     async fn read(
         &self,
         ctx: &Context,
         id: &str,
-        state: &Value,
-        inputs_v: &Value,
-    ) -> Result<Option<ReadResult>, ResourceError> {
-        let non_empty = |v: &Value| v.as_object().is_some_and(|o| !o.is_empty());
-        // On import there is nothing but the id: the table name, in the provider's regions.
-        let given = if non_empty(inputs_v) {
-            inputs_v.clone()
-        } else if non_empty(state) {
-            diffing::only_inputs(state)
-        } else {
-            Inputs {
-                name: Some(id.to_string()),
-                ..Inputs::default()
-            }
-            .to_value()
-        };
-        let mut inputs = Inputs::decode(&given).map_err(invalid)?;
+        given: &Value,
+    ) -> Result<Option<(Value, Observed)>> {
+        // On import the id is the table name, in the provider's regions.
+        let mut inputs = Inputs::decode(given).map_err(ProviderError::Invalid)?;
         if inputs.name.is_none() {
             inputs.name = Some(id.to_string());
         }
@@ -685,7 +626,7 @@ impl Resource for GlobalTable {
         if observed.nothing_exists() {
             return Ok(None);
         }
-        let mut new_inputs = observed.inputs(&given, &ctx.config);
+        let mut new_inputs = observed.inputs(given, &ctx.config);
         if let Value::Object(o) = &mut new_inputs {
             for role in Role::BOTH {
                 o.entry(format!("{role}Region"))
@@ -694,32 +635,36 @@ impl Resource for GlobalTable {
             o.entry("name".to_string())
                 .or_insert_with(|| inputs.table_name().into());
         }
-        Ok(Some(ReadResult {
-            id: id.to_string(),
-            outputs: observed.outputs(&new_inputs),
-            inputs: new_inputs,
-        }))
+        Ok(Some((new_inputs, observed)))
     }
 
-    async fn update(
-        &self,
-        ctx: &Context,
-        id: &str,
-        olds: &Value,
-        news: &Value,
-    ) -> Result<Value, ResourceError> {
-        let new = Inputs::decode(news).map_err(invalid)?;
-        if ctx.preview {
-            return Ok(observed::preview_outputs(news, Some(olds)));
-        }
-        warn_about(ctx, &new);
-        let sides = dynamo::sides(ctx, &new).await;
-        let result = Box::pin(converge(ctx, &new, &sides)).await;
-        finish(ctx, id, news, &new, &sides, result).await
-    }
-
-    async fn delete(&self, ctx: &Context, id: &str, olds: &Value) -> Result<()> {
+    async fn delete(&self, ctx: &Context, id: &str, olds: State<Inputs, Outputs>) -> Result<()> {
         delete(ctx, id, olds).await
+    }
+
+    fn exists(&self, observed: &Observed) -> bool {
+        !observed.nothing_exists()
+    }
+
+    fn outputs(&self, observed: &Observed, inputs: &Inputs) -> Outputs {
+        observed.outputs(inputs)
+    }
+
+    fn observed_inputs(
+        &self,
+        observed: &Observed,
+        given: &Value,
+        config: &ProviderConfig,
+    ) -> Value {
+        observed.inputs(given, config)
+    }
+
+    /// The table's name without the ARNs, so that the next diff asks for an Update that looks again.
+    fn unobserved(&self, inputs: &Inputs) -> Outputs {
+        Outputs {
+            table_name: Some(inputs.table_name().to_string()),
+            ..Outputs::default()
+        }
     }
 }
 

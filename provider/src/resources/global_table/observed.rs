@@ -7,6 +7,7 @@
 //! key are each replica's own and are read in both regions.
 
 use aws_sdk_dynamodb::types::{KeyType, ProvisionedThroughputDescription, TableDescription};
+use serde::{Deserialize, Serialize};
 
 use super::dynamo::{self, Side};
 use super::inputs::{Attribute, Encryption, Index, Inputs, PROVISIONED};
@@ -15,19 +16,64 @@ use crate::context::Context;
 use crate::error::Result;
 use crate::regions::{Regions, Role};
 use crate::tags::Tags;
-use crate::value::{UnknownKind, Value};
+use crate::value::Value;
 
-/// Output properties AWS decides.
-pub const COMPUTED: &[&str] = &[
-    "tableName",
-    "primaryTableArn",
-    "secondaryTableArn",
-    "primaryStreamArn",
-    "secondaryStreamArn",
-    "globalTableVersion",
-    "primaryReplica",
-    "secondaryReplica",
-];
+/// The outputs AWS decides, beside the inputs the state echoes.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct Outputs {
+    pub table_name: Option<String>,
+    pub primary_table_arn: Option<String>,
+    pub secondary_table_arn: Option<String>,
+    pub primary_stream_arn: Option<String>,
+    pub secondary_stream_arn: Option<String>,
+    pub primary_replica: Option<ReplicaState>,
+    pub secondary_replica: Option<ReplicaState>,
+    pub global_table_version: Option<String>,
+}
+
+/// One region's part of the outputs.
+pub struct RegionOutputs<'a> {
+    pub table_arn: &'a mut Option<String>,
+    pub stream_arn: &'a mut Option<String>,
+    pub replica: &'a mut Option<ReplicaState>,
+}
+
+impl Outputs {
+    pub fn region(&mut self, role: Role) -> RegionOutputs<'_> {
+        match role {
+            Role::Primary => RegionOutputs {
+                table_arn: &mut self.primary_table_arn,
+                stream_arn: &mut self.primary_stream_arn,
+                replica: &mut self.primary_replica,
+            },
+            Role::Secondary => RegionOutputs {
+                table_arn: &mut self.secondary_table_arn,
+                stream_arn: &mut self.secondary_stream_arn,
+                replica: &mut self.secondary_replica,
+            },
+        }
+    }
+
+    pub fn table_arn(&self, role: Role) -> Option<&str> {
+        match role {
+            Role::Primary => self.primary_table_arn.as_deref(),
+            Role::Secondary => self.secondary_table_arn.as_deref(),
+        }
+    }
+}
+
+/// What one region's replica reports.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct ReplicaState {
+    pub region: String,
+    pub table_status: Option<String>,
+    pub replica_status: Option<String>,
+    pub point_in_time_recovery: bool,
+    pub deletion_protection: bool,
+    pub kms_key_arn: Option<String>,
+}
 
 /// One region's table and its per-replica settings.
 #[derive(Debug, Clone)]
@@ -128,73 +174,41 @@ impl Observed {
             .map(str::to_string)
     }
 
-    fn replica_state(&self, role: Role) -> Option<Value> {
+    fn replica_state(&self, role: Role) -> Option<ReplicaState> {
         let view = self.views.get(role).as_ref()?;
-        let mut state = crate::value::Object::new();
-        let mut put = |k: &str, v: Option<Value>| {
-            if let Some(v) = v {
-                state.insert(k.to_string(), v);
-            }
-        };
-        put("region", Some(Value::from(self.regions.get(role).clone())));
-        put(
-            "tableStatus",
-            view.table.table_status().map(|s| Value::from(s.as_str())),
-        );
-        put("replicaStatus", self.replica_status(role).map(Value::from));
-        put(
-            "pointInTimeRecovery",
-            Some(Value::from(view.point_in_time_recovery)),
-        );
-        put(
-            "deletionProtection",
-            Some(Value::from(
-                view.table.deletion_protection_enabled().unwrap_or(false),
-            )),
-        );
-        put("kmsKeyArn", self.kms_key_arn(role).map(Value::from));
-        Some(Value::Object(state))
+        Some(ReplicaState {
+            region: self.regions.get(role).clone(),
+            table_status: view.table.table_status().map(|s| s.as_str().to_string()),
+            replica_status: self.replica_status(role),
+            point_in_time_recovery: view.point_in_time_recovery,
+            deletion_protection: view.table.deletion_protection_enabled().unwrap_or(false),
+            kms_key_arn: self.kms_key_arn(role),
+        })
     }
 
-    /// Outputs: the inputs as given plus what AWS reports for each region.
-    pub fn outputs(&self, inputs: &Value) -> Value {
-        let mut out = inputs.as_object().cloned().unwrap_or_default();
-        let name = inputs
-            .get("name")
-            .and_then(Value::as_str)
-            .map(str::to_string)
-            .or_else(|| {
-                self.source()
-                    .and_then(|r| self.table(r)?.table_name().map(str::to_string))
-            });
-        out.insert(
-            "tableName".into(),
-            name.map(Value::from).unwrap_or_default(),
-        );
+    /// What AWS reports for each region, and the table's name (the inputs' or, on import, AWS's).
+    pub fn outputs(&self, inputs: &Inputs) -> Outputs {
+        let source_table = self.source().and_then(|r| self.table(r));
+        let mut out = Outputs {
+            table_name: inputs
+                .name
+                .clone()
+                .or_else(|| source_table?.table_name().map(str::to_string)),
+            global_table_version: source_table
+                .and_then(|t| t.global_table_version())
+                .map(str::to_string),
+            ..Outputs::default()
+        };
         for role in Role::BOTH {
             let table = self.table(role);
-            let text = |v: Option<&str>| v.map(Value::from).unwrap_or_default();
-            out.insert(
-                format!("{role}TableArn"),
-                text(table.and_then(|t| t.table_arn())),
-            );
-            out.insert(
-                format!("{role}StreamArn"),
-                text(table.and_then(|t| t.latest_stream_arn())),
-            );
-            out.insert(
-                format!("{role}Replica"),
-                self.replica_state(role).unwrap_or_default(),
-            );
+            let region = out.region(role);
+            *region.table_arn = table.and_then(|t| t.table_arn()).map(str::to_string);
+            *region.stream_arn = table
+                .and_then(|t| t.latest_stream_arn())
+                .map(str::to_string);
+            *region.replica = self.replica_state(role);
         }
-        let version = self
-            .source()
-            .and_then(|r| self.table(r)?.global_table_version());
-        out.insert(
-            "globalTableVersion".into(),
-            version.map(Value::from).unwrap_or_default(),
-        );
-        Value::Object(out).without_nulls()
+        out
     }
 
     /// The inputs as AWS has them: `given` with every property AWS can tell replaced by what it
@@ -388,33 +402,6 @@ fn drifted<T: PartialEq>(current: T, candidates: impl IntoIterator<Item = T>) ->
         .unwrap_or(current)
 }
 
-/// In preview only the inputs are known; what AWS assigns is unknown (or kept from the state).
-pub fn preview_outputs(inputs: &Value, olds: Option<&Value>) -> Value {
-    let mut out = inputs.as_object().cloned().unwrap_or_default();
-    for key in COMPUTED {
-        let old = olds
-            .and_then(|o| o.get(key))
-            .filter(|v| !v.is_null())
-            .cloned();
-        let unknown = match *key {
-            "tableName" => inputs
-                .get("name")
-                .filter(|v| !v.is_null())
-                .cloned()
-                .unwrap_or(Value::Unknown(UnknownKind::String)),
-            k if k.ends_with("Replica") => Value::Unknown(UnknownKind::Object),
-            _ => Value::Unknown(UnknownKind::String),
-        };
-        let value = if *key == "tableName" {
-            unknown
-        } else {
-            old.unwrap_or(unknown)
-        };
-        out.insert(key.to_string(), value);
-    }
-    Value::Object(out)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -484,6 +471,11 @@ mod tests {
         }
     }
 
+    /// The outputs as the engine records them.
+    fn outputs_of(o: &Observed, given: &Value) -> Value {
+        crate::resources::lifecycle::encode(given, &o.outputs(&Inputs::decode(given).unwrap()))
+    }
+
     fn given() -> Value {
         Value::from_json(&serde_json::json!({
             "name": "orders", "hashKey": "pk", "attributes": [{"name": "pk", "type": "S"}],
@@ -496,7 +488,7 @@ mod tests {
     #[test]
     fn a_missing_replica_leaves_its_outputs_out() {
         let o = observed(None);
-        let out = o.outputs(&given());
+        let out = outputs_of(&o, &given());
         assert!(out.get("primaryTableArn").is_some());
         assert!(out.get("secondaryTableArn").is_none());
         assert!(out.get("secondaryReplica").is_none());
@@ -562,7 +554,7 @@ mod tests {
             server_side_encryption: Some(Encryption::default()),
             ..every_input
         };
-        let out = o.outputs(&full.to_value());
+        let out = outputs_of(&o, &full.to_value());
         assert_eq!(
             keys(&out),
             schema::output_properties(super::super::inputs::TOKEN)
@@ -582,17 +574,11 @@ mod tests {
                 .get(required.as_str().unwrap())
                 .is_some());
         }
-        let computed: BTreeSet<String> = COMPUTED.iter().map(|k| k.to_string()).collect();
-        let outputs_only: BTreeSet<String> = schema::output_properties(super::super::inputs::TOKEN)
-            .difference(&schema::input_properties(super::super::inputs::TOKEN))
-            .cloned()
-            .collect();
-        assert_eq!(computed, outputs_only);
     }
 
     #[test]
     fn the_table_name_is_known_in_preview() {
-        let out = preview_outputs(&given(), None);
+        let out = crate::resources::lifecycle::preview(&super::super::GlobalTable, &given(), None);
         assert_eq!(out.get("tableName").and_then(Value::as_str), Some("orders"));
         assert!(out.get("primaryTableArn").unwrap().is_unknown());
         assert!(out.get("secondaryReplica").unwrap().is_unknown());

@@ -12,6 +12,7 @@ use super::inputs::{
 use crate::check::Failures;
 use crate::config::is_known_region;
 use crate::regions::Role;
+use crate::resources::lifecycle::decode_judged;
 use crate::tags;
 use crate::value::Value;
 
@@ -68,21 +69,8 @@ impl Known<'_> {
 
 pub fn check(inputs: &Value, f: &mut Failures) {
     let obj = inputs.as_object().cloned().unwrap_or_default();
-    f.reject_unknown_keys(TOKEN, &obj);
-    f.require_present(&obj, &["hashKey", "attributes"]);
-    let typed = match Inputs::decode(inputs) {
-        Ok(t) => t,
-        Err(_) => {
-            // A value of the wrong type: decode each property alone to name the ones at fault.
-            for (key, v) in &obj {
-                let alone = Value::object([(key.as_str(), v.clone())]);
-                if let Err(e) = Inputs::decode(&alone) {
-                    let reason = e.trim_start_matches("invalid GlobalTable inputs: ");
-                    f.push(key, format!("has the wrong type: {reason}"));
-                }
-            }
-            return;
-        }
+    let Some(typed) = decode_judged::<Inputs>(TOKEN, inputs, f) else {
+        return;
     };
     let k = Known {
         obj: &obj,
