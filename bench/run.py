@@ -375,6 +375,9 @@ def main() -> int:
     ap.add_argument("--sizes", help="component counts for the scale figure (default 10,50,100; quick 10,30,50)")
     ap.add_argument("--parallel", type=int, default=16, help="pulumi up --parallel for the scale figure")
     ap.add_argument("--json", help="also write the table here")
+    ap.add_argument("--reproduce-only", action="store_true",
+                    help="exit 0 when every figure was measured, met or not (CI: on the debug build the "
+                         "figures differ, but a figure that can no longer be measured fails)")
     ap.add_argument("--minimum-markdown", action="store_true",
                     help="print bench/minimum.py as the Markdown tables of docs/performance.md, and exit")
     args = ap.parse_args()
@@ -404,6 +407,8 @@ def main() -> int:
         print(f"{r['figure'].ljust(width)} | {mark:6} | {r['measured']} | {r['target']}" + (f"  [{r['note']}]" if r["note"] else ""))
     if args.json:
         pathlib.Path(args.json).write_text(json.dumps({"plugin": plugin, "rows": rows}, indent=1))
+    if args.reproduce_only:
+        return 0
     return 1 if any(r["ok"] is False for r in rows) else 0
 
 
