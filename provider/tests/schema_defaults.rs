@@ -42,7 +42,11 @@ fn cases() -> Vec<(&'static str, &'static str, Json)> {
     };
     let mut out = vec![
         (DB, "provisioned", db.clone()),
-        (DB, "aurora-mysql", with(&db, json!({"engine": "aurora-mysql"}))),
+        (
+            DB,
+            "aurora-mysql",
+            with(&db, json!({"engine": "aurora-mysql"})),
+        ),
         (
             DB,
             "serverless v2",
@@ -313,7 +317,10 @@ fn every_variant_with_the_schema_defaults_passes_check() {
             .find(|b| b.token == token)
             .expect("every resource is a block");
         for failure in component_failures(block.key, &given) {
-            refused.push(format!("MultiRegionDR.{} ({variant}): {failure}", block.key));
+            refused.push(format!(
+                "MultiRegionDR.{} ({variant}): {failure}",
+                block.key
+            ));
         }
     }
     assert!(
