@@ -64,7 +64,8 @@ pulumi.export("healthCheckIds", {"primary": dr.primary_health_check_id, "seconda
 pulumi.export("sessionTable", dr.session_table_name)
 pulumi.export("buckets", {"primary": dr.primary_bucket_name, "secondary": dr.secondary_bucket_name})
 pulumi.export("activeRegion", dr.active_region)
-pulumi.export("lastSwitch", dr.last_switch)
+# The last move of the writer (kind, regions, phases, RTO); "none" until the first one.
+pulumi.export("lastSwitch", dr.last_switch.apply(lambda s: s if s is not None else "none"))
 
 # Could the writer move to the other side right now? Every rule with pass or fail and a reason.
 readiness = mrdr.get_readiness_output(

@@ -59,7 +59,9 @@ export const healthCheckIds = { primary: dr.primaryHealthCheckId, secondary: dr.
 export const sessionTable = dr.sessionTableName;
 export const buckets = { primary: dr.primaryBucketName, secondary: dr.secondaryBucketName };
 export const activeRegion = dr.activeRegion;
-export const lastSwitch = dr.lastSwitch;
+// The last move of the writer (kind, regions, phases, RTO); "none" until the first one, since a stack
+// output cannot be undefined.
+export const lastSwitch = dr.lastSwitch.apply((s) => s ?? "none");
 
 // Could the writer move to the other side right now? Every rule with pass or fail and a reason.
 const readiness = mrdr.getReadinessOutput({
