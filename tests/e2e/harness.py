@@ -23,6 +23,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections import Counter
 from dataclasses import dataclass, field
 
 import boto3
@@ -449,6 +450,47 @@ def scratch_copy(src: pathlib.Path, dst: pathlib.Path, node_modules: pathlib.Pat
     if (src / "package.json").exists() and modules.exists():
         (dst / "node_modules").symlink_to(modules)
     return dst
+
+
+def ok(run: Run) -> Run:
+    """The run, once it is known to have succeeded."""
+    assert run.ok, run.describe()
+    return run
+
+
+def hosted_zone(emulator: Emulator, name: str) -> str:
+    zone = emulator.client("route53").create_hosted_zone(Name=name, CallerReference=f"e2e-{name}-{time.time()}")
+    return zone["HostedZone"]["Id"].split("/")[-1]
+
+
+def objects(emulator: Emulator, fixture_zone: str = "example.com") -> list[str]:
+    """Everything a resource made, as `kind[@region] name`: the fixture zone and automated backups left out."""
+    inv = emulator.inventory()
+    out = [f"rds.global_cluster {g['id']}" for g in inv["rds"]["global_clusters"]]
+    out += [f"rds.{kind}@{c['region']} {c['id']}" for key, kind in (("clusters", "cluster"), ("instances", "instance"))
+            for c in inv["rds"][key]]
+    out += [f"rds.snapshot@{c['region']} {c['id']}" for c in inv["rds"].get("cluster_snapshots", [])
+            if c.get("type") != "automated"]
+    for zone in inv["route53"]["hosted_zones"]:
+        fixture = zone["name"].rstrip(".") == fixture_zone
+        out += [] if fixture else [f"route53.zone {zone['name']}"]
+        out += [f"route53.record {r['name']} {r['type']} {r.get('set_identifier')}" for r in zone["records"]
+                if not (fixture and r["type"] in ("SOA", "NS"))]
+    out += [f"route53.health_check {h['id']}" for h in inv["route53"]["health_checks"]]
+    out += [f"dynamodb.table@{t['region']} {t['name']}" for t in inv["dynamodb"]["tables"]]
+    out += [f"s3.bucket@{b['region']} {b['name']}" for b in inv["s3"]["buckets"]]
+    out += [f"iam.role {r['name']}" for r in inv.get("iam", {}).get("roles", [])]
+    return sorted(out)
+
+
+def counts(found: list[str]) -> dict[str, int]:
+    return dict(Counter(o.split(" ")[0] for o in found))
+
+
+def resource(run: Run, type_: str) -> dict:
+    found = [r for r in run.resources() if r["type"] == type_]
+    assert len(found) == 1, f"{type_} in the state: {found}\n{run.describe()}"
+    return found[0]
 
 
 def example_stack(emulator: Emulator, tmp_path: pathlib.Path, language: str, **options) -> Stack:

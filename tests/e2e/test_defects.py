@@ -13,17 +13,12 @@ import textwrap
 
 import pytest
 
-from harness import PRIMARY, SECONDARY, Emulator, Run, Stack, example_stack
+from harness import PRIMARY, SECONDARY, Emulator, Stack, example_stack, ok
 
 LANGUAGES = ["typescript", "python"]
 UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"
 SCHEMA = json.loads((pathlib.Path(__file__).resolve().parents[2] / "schema.json").read_text())
 PKG = "multiregion-dr:index:"
-
-
-def ok(run: Run) -> Run:
-    assert run.code == 0 and run.summary.get("ok") is True, run.describe()
-    return run
 
 
 def program_file(stack: Stack, language: str) -> pathlib.Path:

@@ -9,17 +9,12 @@ import re
 
 import pytest
 
-from harness import DB_PASSWORD, PRIMARY, SECONDARY, UNKNOWN, Emulator, Run, example_stack, plain_occurrences
+from harness import DB_PASSWORD, PRIMARY, SECONDARY, UNKNOWN, Emulator, example_stack, ok, plain_occurrences
 
 LANGUAGES = ["typescript", "python"]
 COMPONENT = "multiregion-dr:index:MultiRegionDR"
 CHILDREN = [f"multiregion-dr:index:{t}" for t in ("DnsFailover", "GlobalDatabase", "GlobalTable", "ReplicatedBucket")]
 EVERYTHING = sorted([COMPONENT, *CHILDREN])
-
-
-def ok(run: Run) -> Run:
-    assert run.ok, run.describe()
-    return run
 
 
 def aurora(emu: Emulator) -> dict:

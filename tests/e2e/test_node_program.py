@@ -7,18 +7,12 @@ from __future__ import annotations
 
 import pathlib
 
-from harness import REPO, Emulator, Run, Stack, plain_occurrences, scratch_copy
-from test_real_engine import hosted_zone, resource
+from harness import REPO, Emulator, Stack, hosted_zone, ok, plain_occurrences, resource, scratch_copy
 
 PROGRAM = pathlib.Path(__file__).resolve().parent / "programs" / "node-dns"
 DNS = "multiregion-dr:index:DnsFailover"
 SITE = "drtest:index:Site"
 SECONDARY_ENDPOINT = "api-use2-secret.example.net"
-
-
-def ok(run: Run) -> Run:
-    assert run.ok, run.describe()
-    return run
 
 
 def failover_records(emulator: Emulator, zone: str) -> list[dict]:

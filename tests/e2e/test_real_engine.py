@@ -11,21 +11,15 @@ import pathlib
 import signal
 import subprocess
 import time
-from collections import Counter
 
 import pytest
 
-from harness import (DB_PASSWORD, PRIMARY, REPO, SECONDARY, Emulator, Run, Running, Stack, plain_occurrences,
-                     scratch_copy)
+from harness import (DB_PASSWORD, PRIMARY, REPO, SECONDARY, Emulator, Run, Running, Stack, counts, hosted_zone,
+                     objects, ok, plain_occurrences, resource, scratch_copy)
 
 PROGRAMS = pathlib.Path(__file__).resolve().parent / "programs"
 DATABASE = "multiregion-dr:index:GlobalDatabase"
 DNS = "multiregion-dr:index:DnsFailover"
-
-
-def ok(run: Run) -> Run:
-    assert run.ok, run.describe()
-    return run
 
 
 def program_stack(emulator: Emulator, tmp_path: pathlib.Path, program: str, **config: str) -> Stack:
@@ -33,35 +27,6 @@ def program_stack(emulator: Emulator, tmp_path: pathlib.Path, program: str, **co
     emulator.reset()
     return Stack(workdir=scratch_copy(PROGRAMS / program, tmp_path / program), emulator=emulator,
                  config={"multiregion-dr:endpoints": emulator.endpoints(), **config})
-
-
-def hosted_zone(emulator: Emulator, name: str) -> str:
-    zone = emulator.client("route53").create_hosted_zone(Name=name, CallerReference=f"e2e-{name}-{time.time()}")
-    return zone["HostedZone"]["Id"].split("/")[-1]
-
-
-def objects(emulator: Emulator, fixture_zone: str = "example.com") -> list[str]:
-    """Everything a resource made, as `kind[@region] name`: the fixture zone and automated backups left out."""
-    inv = emulator.inventory()
-    out = [f"rds.global_cluster {g['id']}" for g in inv["rds"]["global_clusters"]]
-    out += [f"rds.{kind}@{c['region']} {c['id']}" for key, kind in (("clusters", "cluster"), ("instances", "instance"))
-            for c in inv["rds"][key]]
-    out += [f"rds.snapshot@{c['region']} {c['id']}" for c in inv["rds"].get("cluster_snapshots", [])
-            if c.get("type") != "automated"]
-    for zone in inv["route53"]["hosted_zones"]:
-        fixture = zone["name"].rstrip(".") == fixture_zone
-        out += [] if fixture else [f"route53.zone {zone['name']}"]
-        out += [f"route53.record {r['name']} {r['type']} {r.get('set_identifier')}" for r in zone["records"]
-                if not (fixture and r["type"] in ("SOA", "NS"))]
-    out += [f"route53.health_check {h['id']}" for h in inv["route53"]["health_checks"]]
-    out += [f"dynamodb.table@{t['region']} {t['name']}" for t in inv["dynamodb"]["tables"]]
-    out += [f"s3.bucket@{b['region']} {b['name']}" for b in inv["s3"]["buckets"]]
-    out += [f"iam.role {r['name']}" for r in inv.get("iam", {}).get("roles", [])]
-    return sorted(out)
-
-
-def counts(found: list[str]) -> dict[str, int]:
-    return dict(Counter(o.split(" ")[0] for o in found))
 
 
 def wait_for_call(emulator: Emulator, running: Running, *operations: str, timeout: float = 180) -> None:
@@ -81,12 +46,6 @@ def plugins_under(pid: int) -> list[int]:
     out = subprocess.run(["pgrep", "-P", str(pid), "-f", "pulumi-resource-multiregion-dr"],
                          capture_output=True, text=True).stdout
     return [int(p) for p in out.split()]
-
-
-def resource(run: Run, type_: str) -> dict:
-    found = [r for r in run.resources() if r["type"] == type_]
-    assert len(found) == 1, f"{type_} in the state: {found}\n{run.describe()}"
-    return found[0]
 
 
 def kill_strays() -> None:

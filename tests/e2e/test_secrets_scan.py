@@ -9,20 +9,7 @@ import json
 import pathlib
 
 import harness
-from harness import DB_PASSWORD, SESSION_LOGS
-
-SECRET_SIG = ("4dabf18193072939515e22adb298388d", "1b47061264138c4ac30d75fd1eb44270")
-
-
-def plain_paths(value: object, needle: str, path: str = "") -> list[str]:
-    """Where `needle` appears in a JSON value outside secret envelopes."""
-    if isinstance(value, dict):
-        if value.get(SECRET_SIG[0]) == SECRET_SIG[1]:
-            return []
-        return [p for k, v in value.items() for p in plain_paths(v, needle, f"{path}.{k}")]
-    if isinstance(value, list):
-        return [p for i, v in enumerate(value) for p in plain_paths(v, needle, f"{path}[{i}]")]
-    return [path or "."] if isinstance(value, str) and needle in value else []
+from harness import DB_PASSWORD, SECRET_SIG, SESSION_LOGS, plain_occurrences
 
 
 def enveloped(value: object, needle: str, inside: bool = False) -> int:
@@ -63,7 +50,7 @@ def test_no_secret_in_any_log_of_any_run() -> None:
                             at = doc.index(secret)
                             leaks.append(f"{path.relative_to(SESSION_LOGS)}: ...{doc[max(0, at - 100):at]}<SECRET>")
                     else:
-                        leaks += [f"{path.relative_to(SESSION_LOGS)} {where} {p}" for p in plain_paths(doc, secret)]
+                        leaks += [f"{path.relative_to(SESSION_LOGS)} {where} {p}" for p in plain_occurrences(doc, secret)]
                         in_envelopes += enveloped(doc, secret)
     harness.FIGURES.append(
         f"secrets scan: {files} files ({scanned_bytes // 1024} KiB) of {len(runs)} runs scanned for "
